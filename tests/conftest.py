@@ -1,0 +1,44 @@
+"""Shared fixtures: every test that takes ``backend`` runs once per available backend."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+from gpucompute import backends
+from gpucompute.errors import BackendUnavailableError
+
+
+def _loadable(name: str) -> str | None:
+    """None if backend *name* loads here, else the reason it does not."""
+    if not backends.is_installed(name):
+        return f"{name} is not installed"
+    try:
+        backends.get(name)
+    except BackendUnavailableError as exc:
+        return str(exc)
+    return None
+
+
+BACKEND_PARAMS = [
+    pytest.param(name, marks=pytest.mark.skipif(reason is not None, reason=f"backend {name}: {reason}"), id=name)
+    for name, reason in ((n, _loadable(n)) for n in backends.NAMES)
+]
+
+
+@pytest.fixture(params=BACKEND_PARAMS)
+def backend(request):
+    """A loaded backend; the configured backend is switched to it for the test."""
+    from gpucompute.config import using_backend
+
+    with using_backend(request.param) as b:
+        yield b
+
+
+@pytest.fixture
+def rng(request):
+    """A random generator seeded from the test's name, so failures reproduce."""
+    seed = zlib.crc32(request.node.nodeid.encode())
+    return np.random.default_rng(seed)
