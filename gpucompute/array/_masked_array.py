@@ -86,8 +86,8 @@ class MaskedArray:
             data = data.data
         elif isinstance(data, np.ma.MaskedArray):
             inner_mask = np.ma.getmaskarray(data)
-            if fill_value is None and data.dtype.kind in "biuf":
-                fill_value = data.fill_value.item()
+            if fill_value is None and getattr(data, "_fill_value", None) is not None:
+                fill_value = np.asarray(data._fill_value).item()  # only a fill value the user set
             data = np.ma.getdata(data)
         if backend is None:
             backend = resolve_backend("MaskedArray", data, mask)
@@ -203,7 +203,10 @@ class MaskedArray:
         mask = self._backend.to_numpy(self._mask)
         out = np.ma.MaskedArray(data, mask=mask)
         if self._fill_value is not None:
-            out.fill_value = self._fill_value
+            try:
+                out.fill_value = self._fill_value
+            except (OverflowError, TypeError, ValueError):
+                pass  # numpy.ma refuses fill values outside the dtype; keep its default
         return out
 
     def to_backend(self, backend: str | Backend) -> "MaskedArray":

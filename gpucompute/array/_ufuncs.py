@@ -9,6 +9,12 @@ every non-finite result, and ``power`` masks non-finite results.
 
 Masks appear only when at least one input is a :class:`MaskedArray`; plain
 arrays follow NumPy and give ``nan``/``inf`` where the domain is violated.
+
+Python scalars keep NumPy's NEP 50 weak typing (``int16_array ** 2`` stays
+``int16``), where numpy.ma would widen them to ``int64``.
+
+Dtypes on JAX: besides ``float64 -> float32`` without x64 mode, float-valued
+ufuncs of 8-bit integers give ``float32`` on JAX where NumPy gives ``float16``.
 """
 
 from __future__ import annotations
@@ -44,6 +50,16 @@ def _tan_domain(xp: Any, x: Any) -> Any:
 
 def _divisor_zero(xp: Any, a: Any, b: Any) -> Any:
     return xp.equal(b, 0)
+
+
+def _integer_reciprocal(xp: Any, x: Any) -> Any:
+    # NumPy's integer reciprocal is C division 1 / x: +-1 for +-1, else 0 (0 for x == 0 too).
+    return xp.where(xp.absolute(x) == 1, x, xp.zeros_like(x))
+
+
+#: Where a backend's namespace disagrees with NumPy for integer inputs, the NumPy behaviour
+#: written once over xp (jax.numpy.reciprocal returns floats for integers).
+_INTEGER_IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {"reciprocal": _integer_reciprocal}
 
 
 @dataclass(frozen=True)
@@ -220,6 +236,8 @@ class Ufunc:
         if spec.nin > 1:
             check_broadcast(spec.name, *(np.shape(d) for d in datas))
         fn = getattr(xp, spec.numpy_name)
+        if spec.name in _INTEGER_IMPLEMENTATIONS and all(_kind(d) in "biu" for d in datas):
+            fn = lambda *operands: _INTEGER_IMPLEMENTATIONS[spec.name](xp, *operands)  # noqa: E731
         try:
             if backend.name == "numpy":
                 with np.errstate(all="ignore"):
@@ -260,13 +278,18 @@ def _as_operand(value: Any, backend: Any) -> Any:
     return backend.asarray(value)
 
 
+def _kind(value: Any) -> str:
+    """NumPy dtype kind of an operand (Python scalars by their type)."""
+    if hasattr(value, "dtype"):
+        return np.dtype(value.dtype).kind
+    return "b" if isinstance(value, bool) else "i" if isinstance(value, int) else "f"
+
+
 def _check_inputs(spec: UfuncSpec, datas: list[Any]) -> None:
     if spec.inputs != "integer":
         return
     for data in datas:
-        kind = np.dtype(_dtype_of(data)).kind if hasattr(data, "dtype") else (
-            "b" if isinstance(data, bool) else "i" if isinstance(data, int) else "f")
-        if kind not in "biu":
+        if _kind(data) not in "biu":
             raise ArrayDTypeError(
                 f"{qualname(spec.name)}: needs integer or boolean inputs, got dtype "
                 f"{_dtype_of(data)}; cast with .astype(int) first"
