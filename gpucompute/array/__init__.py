@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import _creation, _elementwise, _manipulation, _products, _reductions, _statistics
 from . import linalg, ma
+from ._methods import attach_methods
 from ._masked_array import MaskedArray, asarray, default_fill_value, getdata, getmaskarray, masked_array
 from ._ufuncs import UFUNCS, Ufunc
 
@@ -31,6 +32,7 @@ for _family in _FAMILIES:
     for _name in _family.__all__:
         _ROUTINES[_name] = getattr(_family, _name)
 globals().update(_ROUTINES)
+attach_methods(_ROUTINES)
 
 
 def numpy_function_for(func: Callable[..., Any]) -> Callable[..., Any] | None:

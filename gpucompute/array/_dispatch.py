@@ -12,6 +12,7 @@ Rules, applied to every routine:
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -83,8 +84,8 @@ def resolve_backend(routine: str, *values: Any) -> Backend:
 def normalize_axis(axis: int, ndim: int, routine: str) -> int:
     """Turn a possibly negative *axis* into ``0 <= axis < ndim``, or raise ``AxisError``."""
     try:
-        index = int(axis)
-    except (TypeError, ValueError):
+        index = operator.index(axis)
+    except TypeError:
         raise AxisError(f"{qualname(routine)}: axis must be an integer, got {axis!r}") from None
     if not -ndim <= index < max(ndim, 1) or (ndim == 0 and index not in (0, -1)):
         raise AxisError(
