@@ -233,6 +233,8 @@ class Ufunc:
         masked = any(is_masked(a) for a in args)
         datas = [_as_operand(a, backend) for a in args]
         _check_inputs(spec, datas)
+        if spec.result == "bool" and spec.nin == 2:
+            datas = _widen_for_out_of_range_ints(datas, backend)
         if spec.nin > 1:
             check_broadcast(spec.name, *(np.shape(d) for d in datas))
         fn = getattr(xp, spec.numpy_name)
@@ -276,6 +278,30 @@ def _as_operand(value: Any, backend: Any) -> Any:
     if backend.is_native(value):
         return value
     return backend.asarray(value)
+
+
+def _widen_for_out_of_range_ints(datas: list[Any], backend: Any) -> list[Any]:
+    """Compare integer arrays with Python ints outside their range as NumPy does.
+
+    NumPy 2 answers ``uint8_array > -5`` correctly; JAX would wrap -5 into the
+    uint8 range first. Widening the array to a type that holds the scalar gives
+    NumPy's answer on every backend.
+    """
+    scalars = [d for d in datas if isinstance(d, int) and not isinstance(d, bool)]
+    if not scalars:
+        return datas
+    out = []
+    for data in datas:
+        if hasattr(data, "dtype") and np.dtype(data.dtype).kind in "iu":
+            info = np.iinfo(np.dtype(data.dtype))
+            outside = [v for v in scalars if not info.min <= v <= info.max]
+            if outside:
+                wide = np.dtype(data.dtype)
+                for value in outside:
+                    wide = np.result_type(wide, np.min_scalar_type(value))
+                data = data.astype(backend.canonical_dtype(wide))
+        out.append(data)
+    return out
 
 
 def _kind(value: Any) -> str:

@@ -226,3 +226,13 @@ def test_ufuncs_compile_under_jit(rng):
     jitted = jax.jit(expression)(x)
     np.testing.assert_array_equal(np.ma.getmaskarray(jitted.to_numpy()), np.ma.getmaskarray(eager.to_numpy()))
     np.testing.assert_allclose(jitted.to_numpy().filled(0), eager.to_numpy().filled(0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["less", "greater", "equal", "not_equal", "less_equal", "greater_equal"])
+@pytest.mark.parametrize("scalar", [-5, 300, 70000])
+def test_comparisons_with_out_of_range_python_ints(name, scalar, backend):
+    data = np.array([0, 7, 255], dtype=np.uint8)
+    expected = getattr(np, name)(data, scalar)
+    assert_array_matches(UFUNCS[name](backend.asarray(data), scalar), expected, backend)
+    reflected = getattr(np, name)(scalar, data)
+    assert_array_matches(UFUNCS[name](scalar, backend.asarray(data)), reflected, backend)
