@@ -6,7 +6,9 @@ Rules, applied to every routine:
   device backends in one call raise :class:`~gpucompute.errors.BackendMismatchError`.
 * NumPy arrays, NumPy scalars and Python values are host values: they are
   moved to the deciding backend.
-* With no device array among the inputs, the configured backend computes
+* A :class:`MaskedArray` carries its backend explicitly: one on the NumPy
+  backend keeps the computation on NumPy when no device array is present.
+* With neither, the configured backend computes
   (:func:`gpucompute.config.get_backend`).
 """
 
@@ -63,9 +65,14 @@ def resolve_backend(routine: str, *values: Any) -> Backend:
         If arrays of two device backends are mixed.
     """
     found: Backend | None = None
+    host_masked: Backend | None = None
     for value in _walk(values):
-        backend = value.backend if is_masked(value) else backends.backend_of(value)
-        if backend is None or backend.name == "numpy":
+        masked = is_masked(value)
+        backend = value.backend if masked else backends.backend_of(value)
+        if backend is None:
+            continue
+        if backend.name == "numpy":
+            host_masked = host_masked or (backend if masked else None)
             continue
         if found is None:
             found = backend
@@ -75,10 +82,7 @@ def resolve_backend(routine: str, *values: Any) -> Backend:
                 f"{backend.name!r} backends in one call; move them to one backend first "
                 f"(e.g. gpucompute.array.asarray(x, backend={found.name!r}))"
             )
-    if found is not None:
-        return found
-    configured = get_backend()
-    return configured
+    return found or host_masked or get_backend()
 
 
 def normalize_axis(axis: int, ndim: int, routine: str) -> int:

@@ -77,3 +77,16 @@ def test_normalize_axes(axis, expected):
 def test_bad_axes_name_the_routine(axis):
     with pytest.raises(AxisError, match="gpucompute.array.sum"):
         normalize_axes(axis, 3, "sum")
+
+
+def test_a_masked_array_on_numpy_keeps_the_work_on_numpy():
+    jax = pytest.importorskip("jax")
+    from gpucompute.config import using_backend
+
+    with using_backend("jax"):
+        x = ga.masked_array(np.arange(4.0), mask=[0, 1, 0, 0], backend="numpy")
+        assert resolve_backend("count", x).name == "numpy"
+        assert isinstance(ga.count(x, axis=0), (np.ndarray, np.generic))
+        y = ga.masked_array(np.arange(4.0), backend="jax")
+        assert (x + y).backend.name == "jax"  # a device array still decides
+        assert isinstance(ga.add(np.ones(2), 1.0), jax.Array)  # plain host arrays follow the configuration
