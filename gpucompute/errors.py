@@ -18,6 +18,7 @@ __all__ = [
     "ArrayShapeError",
     "AxisError",
     "ArrayDTypeError",
+    "ArrayValueError",
     "DataDependentShapeError",
     "RoutineNotSupportedError",
     "ConfigError",
@@ -56,6 +57,10 @@ class AxisError(GpuComputeError, ValueError, IndexError):
 
 class ArrayDTypeError(GpuComputeError, TypeError):
     """A routine was given a dtype it does not accept."""
+
+
+class ArrayValueError(GpuComputeError, ValueError):
+    """An argument's value is outside the routine's domain (a quantile above 1, a negative size ...)."""
 
 
 class DataDependentShapeError(GpuComputeError, TypeError):
