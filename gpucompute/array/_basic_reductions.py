@@ -11,6 +11,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ._reduction_loops import loop_leading_arg
 from ._reduction_core import (
     NUMERIC,
     Reduction,
@@ -87,6 +88,9 @@ def _masked_arg(r: Reduction, op: str) -> tuple[Any, Any]:
     mask = xp.all(r.mask, axis=r.axis, keepdims=r.keepdims)
     if r.empty:
         return xp.zeros(mask.shape, dtype=r.backend.canonical_dtype(np.intp)), mask
+    looped = loop_leading_arg(r, op, identity_for(op, r.dtype))
+    if looped is not None:
+        return looped
     filled = r.fill(identity_for(op, r.dtype))
     best = getattr(xp, op)(filled, axis=r.axis, keepdims=True)
     hit = filled == best

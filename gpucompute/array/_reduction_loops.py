@@ -24,7 +24,7 @@ from gpucompute.backends import Backend
 if TYPE_CHECKING:
     from ._reduction_core import Reduction
 
-__all__ = ["LEADING_LOOPS", "MIN_SLICE", "loop_leading_axes"]
+__all__ = ["LEADING_LOOPS", "MIN_SLICE", "loop_leading_axes", "loop_leading_arg"]
 
 #: reduction -> the elementwise function that combines a partial result with the next slice
 _COMBINE = {"sum": "add", "prod": "multiply", "min": "minimum", "max": "maximum"}
@@ -104,3 +104,42 @@ def loop_leading_axes(r: "Reduction", op: str, fn: Callable[..., Any] | None, op
     if keepdims:
         out = xp.reshape(out, (1,) * lead + tuple(out.shape))
     return xp.asarray(out)
+
+
+def loop_leading_arg(r: "Reduction", op: str, fill: Any) -> tuple[Any, Any] | None:
+    """Masked ``argmin``/``argmax`` over axis 0 as a loop over slices, or ``None`` (use ``xp``).
+
+    The loop carries the best valid value so far, its index and whether any
+    valid value was seen, so a masked position is never chosen while a valid
+    one exists, ties keep the first index, and the first unmasked NaN wins
+    (NumPy's rule). Returns ``(index, all_masked)`` shaped like the result.
+    """
+    loop = LEADING_LOOPS.get(r.backend.name)
+    shape = tuple(r.data.shape)
+    if loop is None or r.axes != (0,) or len(shape) < 2 or int(np.prod(shape[1:])) < MIN_SLICE:
+        return None
+    xp = r.xp
+    data, mask = r.data, r.mask
+    floating = r.dtype.kind == "f"
+    fill = xp.asarray(fill, dtype=data.dtype)
+    index_dtype = r.backend.canonical_dtype(np.intp)
+    better = xp.greater if op == "max" else xp.less
+
+    def body(i: Any, carry: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
+        best, index, seen = carry
+        valid = xp.logical_not(mask[i])
+        value = xp.where(valid, data[i], fill)
+        wins = better(value, best)
+        if floating:
+            wins = xp.logical_or(wins, xp.logical_and(xp.isnan(value), xp.logical_not(xp.isnan(best))))
+        take = xp.logical_and(valid, xp.logical_or(xp.logical_not(seen), wins))
+        return (xp.where(take, value, best), xp.where(take, xp.asarray(i, dtype=index_dtype), index),
+                xp.logical_or(seen, valid))
+
+    seen0 = xp.logical_not(mask[0])
+    init = (xp.where(seen0, data[0], fill), xp.zeros(shape[1:], dtype=index_dtype), seen0)
+    _, index, seen = loop(shape[0], body, init)
+    masked = xp.logical_not(seen)
+    if r.keepdims:
+        index, masked = xp.reshape(index, (1,) + shape[1:]), xp.reshape(masked, (1,) + shape[1:])
+    return index, masked

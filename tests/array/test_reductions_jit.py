@@ -82,3 +82,29 @@ def test_stack_axis_is_accumulated_in_a_loop(rng):
     jaxpr = str(jax.make_jaxpr(lambda x: ga.mean(x, axis=0))(m))
     assert "scan[" in jaxpr or "while[" in jaxpr
     assert "f32[8,32,64] = " not in jaxpr  # the filled stack is never materialised
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+@pytest.mark.parametrize("dtype", [np.float32, np.int16, np.uint8], ids=lambda d: np.dtype(d).name)
+def test_arg_reductions_over_the_time_axis_loop_on_jax(op, dtype, keepdims, rng):
+    """Slices of >= 1024 pixels take the leading-axis loop; ties, NaN and empty pixels follow NumPy."""
+    from gpucompute.array._reduction_loops import MIN_SLICE
+
+    shape = (6, 32, 40)
+    assert shape[1] * shape[2] >= MIN_SLICE
+    data = rng.integers(0, 4, shape).astype(dtype)  # few distinct values: many ties
+    if np.dtype(dtype).kind == "f":
+        data[rng.random(shape) < 0.02] = np.nan
+    mask = random_mask(rng, shape, 0.4, all_masked_axis=0)
+    host = np.ma.array(data, mask=mask)
+    # Oracle: numpy.ma's index where a valid element exists; masked where the pixel has none.
+    fill = np.inf if op == "argmin" else -np.inf
+    expected_index = getattr(np, op)(np.where(mask, fill, data.astype(np.float64)), axis=0, keepdims=keepdims)
+    if np.dtype(dtype).kind == "f":  # NumPy's rule: the first unmasked NaN wins
+        nan_valid = np.isnan(data) & ~mask
+        first_nan = np.argmax(nan_valid, axis=0, keepdims=keepdims)
+        expected_index = np.where(nan_valid.any(axis=0, keepdims=keepdims), first_nan, expected_index)
+    expected = np.ma.array(expected_index, mask=host.mask.all(axis=0, keepdims=keepdims))
+    result = jax.jit(lambda m: getattr(ga, op)(m, axis=0, keepdims=keepdims))(ga.masked_array(host, backend="jax"))
+    assert_masked_matches(result, expected, result.backend, check_dtype=False)
