@@ -78,9 +78,13 @@ def composite(args: argparse.Namespace) -> int:
     same_mask = np.array_equal(np.ma.getmaskarray(got), np.ma.getmaskarray(expected))
     valid = ~np.ma.getmaskarray(expected)
     close = np.allclose(got.data[valid], np.ma.getdata(expected)[valid], rtol=1e-5, atol=1e-6)
-    print(f"  first call (includes compile): {first * 1e3:9.1f} ms")
-    print(f"  gpucompute ({backend.name}), warm: {warm * 1e3:9.1f} ms")
-    print(f"  numpy.ma.median:               {reference_time * 1e3:9.1f} ms")
+    rows = [
+        ("first call (includes compile)", first),
+        (f"gpucompute ({backend.name}), warm", warm),
+        ("numpy.ma.median", reference_time),
+    ]
+    for label, seconds in rows:
+        print(f"  {label + ':':<32}{seconds * 1e3:9.1f} ms")
     print(f"  speed-up over numpy.ma: {reference_time / warm:.1f}x; results agree: {same_mask and close}")
     return 0 if (same_mask and close) else 1
 
