@@ -65,7 +65,8 @@ MA_NAMES: tuple[str, ...] = (
     "masked_array",
 )
 
-#: Routines whose output shape depends on the values, so they cannot run inside a jit.
+#: Routines whose output shape depends on the values, so they cannot run inside a jit
+#: (bincount can, when given ``length=``).
 DATA_DEPENDENT_NAMES: frozenset[str] = frozenset(
-    {"nonzero", "flatnonzero", "argwhere", "unique", "compress", "histogram", "bincount"}
+    {"nonzero", "flatnonzero", "argwhere", "unique", "compress", "bincount"}
 )

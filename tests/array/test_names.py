@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import gpucompute.array as ga
 from gpucompute.array import _names
@@ -54,3 +55,26 @@ def test_numpy_functions_dispatch_to_gpucompute():
     result = np.mean(x, axis=0)
     assert isinstance(result, ga.MaskedArray)
     np.testing.assert_allclose(result.to_numpy().filled(-1), [2.0, 4.0])
+
+
+#: name -> a call whose output shape would depend on the traced values
+_DATA_DEPENDENT_CALLS = {
+    "nonzero": lambda x: ga.nonzero(x),
+    "flatnonzero": lambda x: ga.flatnonzero(x),
+    "argwhere": lambda x: ga.argwhere(x),
+    "unique": lambda x: ga.unique(x),
+    "compress": lambda x: ga.compress(x > 2, x),
+    "bincount": lambda x: ga.bincount(x),
+}
+
+
+def test_data_dependent_routines_refuse_to_trace_and_run_eagerly():
+    jax = pytest.importorskip("jax")
+    from gpucompute.errors import DataDependentShapeError
+
+    assert set(_DATA_DEPENDENT_CALLS) == set(_names.DATA_DEPENDENT_NAMES)
+    x = ga.asarray(np.array([0, 3, 1, 3, 5], dtype=np.int32), backend="jax")
+    for name, call in _DATA_DEPENDENT_CALLS.items():
+        call(x)  # eagerly fine
+        with pytest.raises(DataDependentShapeError, match=name):
+            jax.jit(call)(x)
