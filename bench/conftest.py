@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _machine  # noqa: E402  (bench/ is not a package)
 
 from gpucompute import backends  # noqa: E402
-from gpucompute.errors import BackendUnavailableError  # noqa: E402
+from gpucompute.testing import unavailable_reason  # noqa: E402
 
 SCALES = {
     "full": {"stack": (32, 1024, 1024), "bands": (4096, 4096)},
@@ -109,23 +109,13 @@ class Participant:
         return run_ours
 
 
-def _unavailable(name: str) -> str | None:
-    if not backends.is_installed(name):
-        return f"{name} is not installed"
-    try:
-        backends.get(name)
-    except BackendUnavailableError as exc:
-        return str(exc)
-    return None
-
-
 PARTICIPANT_PARAMS = [
     pytest.param(Participant("numpy.ma", "ma"), id="numpy.ma"),
     pytest.param(Participant("numpy+nan", "nan"), id="numpy-nan"),
 ] + [
     pytest.param(Participant(f"gpucompute[{name}]", "ours", name), id=f"ours-{name}",
                  marks=pytest.mark.skipif(reason is not None, reason=f"backend {name}: {reason}"))
-    for name, reason in ((n, _unavailable(n)) for n in backends.NAMES)
+    for name, reason in ((n, unavailable_reason(n)) for n in backends.NAMES)
 ]
 
 

@@ -8,23 +8,12 @@ import numpy as np
 import pytest
 
 from gpucompute import backends
-from gpucompute.errors import BackendUnavailableError
-
-
-def _loadable(name: str) -> str | None:
-    """None if backend *name* loads here, else the reason it does not."""
-    if not backends.is_installed(name):
-        return f"{name} is not installed"
-    try:
-        backends.get(name)
-    except BackendUnavailableError as exc:
-        return str(exc)
-    return None
+from gpucompute.testing import unavailable_reason
 
 
 BACKEND_PARAMS = [
     pytest.param(name, marks=pytest.mark.skipif(reason is not None, reason=f"backend {name}: {reason}"), id=name)
-    for name, reason in ((n, _loadable(n)) for n in backends.NAMES)
+    for name, reason in ((n, unavailable_reason(n)) for n in backends.NAMES)
 ]
 
 

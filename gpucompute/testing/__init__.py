@@ -4,6 +4,7 @@ Used by gpucompute's own tests and benchmarks; also useful to anyone adding a
 backend or a kernel.
 """
 
+from gpucompute.testing._backends import unavailable_reason
 from gpucompute.testing.oracle import (
     DTYPES,
     FLOAT_DTYPES,
@@ -28,4 +29,5 @@ __all__ = [
     "random_mask",
     "to_host",
     "tolerance",
+    "unavailable_reason",
 ]
