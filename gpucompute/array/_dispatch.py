@@ -26,6 +26,7 @@ from gpucompute.errors import ArrayShapeError, AxisError, BackendMismatchError
 
 __all__ = [
     "resolve_backend",
+    "walk",
     "is_masked",
     "normalize_axis",
     "normalize_axes",
@@ -48,10 +49,11 @@ def is_masked(obj: Any) -> bool:
     return isinstance(obj, MaskedArray)
 
 
-def _walk(values: Iterable[Any]) -> Iterable[Any]:
+def walk(values: Iterable[Any]) -> Iterable[Any]:
+    """The leaves of *values*, descending into (nested) lists and tuples."""
     for value in values:
         if isinstance(value, (list, tuple)):
-            yield from _walk(value)
+            yield from walk(value)
         else:
             yield value
 
@@ -66,7 +68,7 @@ def resolve_backend(routine: str, *values: Any) -> Backend:
     """
     found: Backend | None = None
     host_masked: Backend | None = None
-    for value in _walk(values):
+    for value in walk(values):
         masked = is_masked(value)
         backend = value.backend if masked else backends.backend_of(value)
         if backend is None:

@@ -52,7 +52,7 @@ from gpucompute.errors import ArrayDTypeError, ArrayShapeError, ArrayValueError,
 
 from ._dispatch import check_broadcast, is_masked, qualname, resolve_backend
 from ._masked_array import MaskedArray
-from ._ufuncs import _as_operand
+from ._ufuncs import as_operand
 
 __all__ = [
     "around", "round", "fix", "clip", "nan_to_num", "angle", "real", "imag", "isreal",
@@ -70,7 +70,7 @@ def as_array(value: Any, backend: Backend) -> Any:
     """The data of *value* (MaskedArray, ``numpy.ma`` array, host value or backend array) on *backend*."""
     if isinstance(value, np.ma.MaskedArray):
         return backend.asarray(np.ma.getdata(value))
-    return backend.xp.asarray(_as_operand(value, backend))
+    return backend.xp.asarray(as_operand(value, backend))
 
 
 def shape_of(value: Any) -> tuple[int, ...]:
@@ -274,7 +274,7 @@ def clip(a: Any, a_min: Any, a_max: Any) -> Any:
     values = (a, a_min, a_max)
     backend = resolve_backend("clip", *values)
     data = as_array(a, backend)
-    low, high = (None if v is None else _as_operand(v, backend) for v in (a_min, a_max))
+    low, high = (None if v is None else as_operand(v, backend) for v in (a_min, a_max))
     for operand in (data, low, high):
         if operand is not None and np.dtype(getattr(operand, "dtype", None) or np.result_type(operand)).kind == "c":
             raise ArrayDTypeError("gpucompute.array.clip: complex values have no order; clip .real instead")

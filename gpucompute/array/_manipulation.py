@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from gpucompute.backends import Backend
 from gpucompute.errors import ArrayShapeError, AxisError, DataDependentShapeError
 
 from . import _indexing, _joining
-from ._dispatch import check_broadcast, is_masked, normalize_axes, normalize_axis, qualname, resolve_backend
+from ._dispatch import check_broadcast, is_masked, normalize_axes, normalize_axis, qualname, resolve_backend, walk
 from ._indexing import Array, ArrayLike, data_of, host_ints, mask_of
 from ._masked_array import MaskedArray
 from ._searching import argwhere, flatnonzero, nonzero, unique, unravel_index, where
@@ -340,14 +340,6 @@ STRUCTURAL: dict[str, Structural] = {
 }
 
 
-def _walk(values: Iterable[Any]) -> Iterable[Any]:
-    for value in values:
-        if isinstance(value, (list, tuple)):
-            yield from _walk(value)
-        else:
-            yield value
-
-
 def _as_list(routine: str, value: Any) -> list[Any]:
     """A sequence operand as a list (an array counts as the sequence of its rows)."""
     if isinstance(value, (list, tuple)):
@@ -361,7 +353,7 @@ def _concrete(routine: str, name: str, value: Any, backend: Backend) -> Any:
     """A static argument as a host value; traced values raise DataDependentShapeError."""
     if is_masked(value):
         value = value.data
-    if any(backend.is_tracer(v) for v in _walk([value])):
+    if any(backend.is_tracer(v) for v in walk([value])):
         raise DataDependentShapeError(
             f"{qualname(routine)}: {name!r} sets the shape of the result, so it must be known before the "
             "computation runs, but it is traced inside jax.jit; pass a host value (a list or NumPy "
@@ -393,7 +385,7 @@ def _make(name: str, row: Structural) -> Callable[..., Any]:
         arguments = dict(bound.arguments)
         backend = resolve_backend(name, *arguments.values())
         xp = backend.xp
-        masked = any(is_masked(v) for v in _walk(arguments.values()))
+        masked = any(is_masked(v) for v in walk(arguments.values()))
         for key in row.static:
             arguments[key] = _concrete(name, key, arguments[key], backend)
         index_masks = {}

@@ -15,7 +15,7 @@ __all__ = ["METHOD_NAMES", "attach_methods"]
 #: Routines that are also MaskedArray methods, as on numpy.ma.MaskedArray.
 METHOD_NAMES: tuple[str, ...] = (
     "all", "any", "argmax", "argmin", "max", "min", "mean", "median", "prod", "ptp", "std",
-    "sum", "var", "cumsum", "cumprod", "clip", "round", "squeeze", "swapaxes", "take", "nonzero",
+    "sum", "var", "cumsum", "cumprod", "clip", "round", "squeeze", "take", "nonzero",
     "repeat", "diagonal", "trace", "dot",
 )
 
@@ -30,7 +30,6 @@ def _method(routine: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def attach_methods(routines: dict[str, Callable[..., Any]]) -> None:
-    """Give MaskedArray a method for every name in :data:`METHOD_NAMES` found in *routines*."""
+    """Give MaskedArray a method for every name in :data:`METHOD_NAMES` (each must be in *routines*)."""
     for name in METHOD_NAMES:
-        if name in routines:
-            setattr(MaskedArray, name, _method(routines[name]))
+        setattr(MaskedArray, name, _method(routines[name]))

@@ -29,7 +29,7 @@ from gpucompute.errors import ArrayDTypeError
 from ._dispatch import check_broadcast, is_masked, qualname, resolve_backend
 from ._masked_array import MaskedArray
 
-__all__ = ["UfuncSpec", "UFUNC_TABLE", "UFUNCS", "UFUNCS_BY_NUMPY_NAME"]
+__all__ = ["UfuncSpec", "UFUNC_TABLE", "UFUNCS", "UFUNCS_BY_NUMPY_NAME", "as_operand"]
 
 Domain = Callable[..., Any]  # (xp, *inputs) -> bool array, True where the input is invalid
 
@@ -231,7 +231,7 @@ class Ufunc:
         backend = resolve_backend(spec.name, *args)
         xp = backend.xp
         masked = any(is_masked(a) for a in args)
-        datas = [_as_operand(a, backend) for a in args]
+        datas = [as_operand(a, backend) for a in args]
         _check_inputs(spec, datas)
         if spec.result == "bool" and spec.nin == 2:
             datas = _widen_for_out_of_range_ints(datas, backend)
@@ -269,7 +269,7 @@ def _dtype_of(value: Any) -> Any:
     return getattr(value, "dtype", type(value).__name__)
 
 
-def _as_operand(value: Any, backend: Any) -> Any:
+def as_operand(value: Any, backend: Any) -> Any:
     """The data of *value* as something ``backend.xp`` ufuncs accept."""
     if is_masked(value):
         return value.data if value.backend is backend else value.to_backend(backend).data

@@ -151,3 +151,13 @@ def test_masked_array_is_a_jax_pytree():
     doubled = jax.jit(lambda a: a * 2)(x)
     assert isinstance(doubled, ga.MaskedArray)
     assert_masked_matches(doubled, np.ma.array(np.arange(4.0) * 2, mask=[0, 1, 0, 0]), doubled.backend)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "std", "max", "argmax", "median", "cumsum", "round"])
+def test_methods_are_the_routines(name, backend, rng):
+    from gpucompute.array._methods import METHOD_NAMES
+
+    assert name in METHOD_NAMES
+    x = ga.masked_array(rng.standard_normal((4, 5)).astype(np.float32), mask=random_mask(rng, (4, 5)), backend=backend)
+    kwargs = {} if name == "round" else {"axis": 0}
+    assert_masked_matches(getattr(x, name)(**kwargs), getattr(ga, name)(x, **kwargs).to_numpy(), backend)
