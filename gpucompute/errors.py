@@ -22,6 +22,23 @@ __all__ = [
     "DataDependentShapeError",
     "RoutineNotSupportedError",
     "ConfigError",
+    "GraftError",
+    "GraftSyntaxError",
+    "GraftNameError",
+    "GraftArgumentError",
+    "ProxyTypeError",
+    "ProxyUsageError",
+    "ParameterError",
+    "ComputeError",
+    "GeoContextError",
+    "CatalogError",
+    "NotFoundError",
+    "ConflictError",
+    "PermissionDeniedError",
+    "CatalogValueError",
+    "RasterError",
+    "RasterReadError",
+    "RasterFormatError",
     "GpuComputeWarning",
     "PrecisionWarning",
 ]
@@ -73,6 +90,74 @@ class RoutineNotSupportedError(GpuComputeError, NotImplementedError):
 
 class ConfigError(GpuComputeError, ValueError):
     """A configuration value is invalid."""
+
+
+class GraftError(GpuComputeError, ValueError):
+    """A graft (the JSON form of a computation) is malformed or cannot be evaluated."""
+
+
+class GraftSyntaxError(GraftError):
+    """A graft breaks the format's syntax: a bad key, expression, application or function."""
+
+
+class GraftNameError(GraftError, NameError):
+    """A graft refers to a key, parameter or builtin that is not in scope."""
+
+
+class GraftArgumentError(GraftError, TypeError):
+    """A graft function or builtin was applied to missing, extra or unexpected arguments."""
+
+
+class ProxyTypeError(GpuComputeError, TypeError):
+    """A proxy operation was given a value of the wrong type (raised when the graph is built)."""
+
+
+class ProxyUsageError(GpuComputeError, TypeError):
+    """A proxy was used as if it held a value (``bool``, ``len``, iteration) before being computed."""
+
+
+class ParameterError(GpuComputeError, TypeError):
+    """A parameter of a computation is missing, unexpected, or of the wrong type."""
+
+
+class ComputeError(GpuComputeError, RuntimeError):
+    """Evaluating a computation failed; the message names the operation that failed."""
+
+
+class GeoContextError(GpuComputeError, ValueError):
+    """A GeoContext (area, CRS, resolution, shape) was given an invalid or inconsistent value."""
+
+
+class CatalogError(GpuComputeError, RuntimeError):
+    """A catalog operation failed."""
+
+
+class NotFoundError(CatalogError, LookupError):
+    """A catalog object (product, band, image, blob) does not exist."""
+
+
+class ConflictError(CatalogError):
+    """A catalog object already exists, or was changed by someone else since it was read."""
+
+
+class PermissionDeniedError(CatalogError, PermissionError):
+    """The current user may not read or change this catalog object."""
+
+
+class CatalogValueError(CatalogError, ValueError):
+    """A catalog attribute, filter or search argument has an invalid value."""
+
+
+class RasterError(GpuComputeError, OSError):
+    """Reading or writing raster data failed."""
+
+
+class RasterReadError(RasterError):
+    """A raster file is missing, unreadable or corrupt."""
+
+
+class RasterFormatError(RasterError, ValueError):
+    """A raster has no CRS, no transform, or a data type gpucompute does not support."""
 
 
 class GpuComputeWarning(UserWarning):

@@ -1,0 +1,1 @@
+"""gpucompute.catalog (being built)."""

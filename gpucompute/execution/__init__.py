@@ -1,0 +1,1 @@
+"""gpucompute.execution (being built)."""

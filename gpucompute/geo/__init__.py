@@ -1,0 +1,1 @@
+"""gpucompute.geo (being built)."""

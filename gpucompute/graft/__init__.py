@@ -1,0 +1,1 @@
+"""gpucompute.graft (being built)."""

@@ -1,0 +1,1 @@
+"""gpucompute.numpy (being built)."""

@@ -1,0 +1,1 @@
+"""gpucompute.raster (being built)."""

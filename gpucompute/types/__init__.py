@@ -1,0 +1,1 @@
+"""gpucompute.types (being built)."""
