@@ -39,6 +39,7 @@ __all__ = [
     "RasterError",
     "RasterReadError",
     "RasterFormatError",
+    "RasterArgumentError",
     "GpuComputeWarning",
     "PrecisionWarning",
 ]
@@ -158,6 +159,10 @@ class RasterReadError(RasterError):
 
 class RasterFormatError(RasterError, ValueError):
     """A raster has no CRS, no transform, or a data type gpucompute does not support."""
+
+
+class RasterArgumentError(GpuComputeError, ValueError):
+    """A raster read was asked for something invalid: an unknown resampler, a band the file lacks."""
 
 
 class GpuComputeWarning(UserWarning):
