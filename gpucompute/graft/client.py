@@ -1,0 +1,200 @@
+"""Builders that proxies use to grow grafts one application at a time.
+
+Every new expression gets a fresh key from one process-wide counter, so two
+sub-grafts built independently share a key only when they share the very same
+dependency.  Merging sub-grafts is therefore a plain dictionary union, and a
+value used twice (``img`` in ``(nir - red) / (nir + red)``) appears once: the
+graft is a DAG, not a tree.
+
+A graft *with* ``"parameters"`` is a function; one without stands for the
+value its ``"returns"`` key evaluates to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from gpucompute.errors import GraftSyntaxError
+
+__all__ = [
+    "RESERVED",
+    "guid",
+    "consistent_guid",
+    "is_delayed",
+    "is_function_graft",
+    "value_graft",
+    "keyref_graft",
+    "apply_graft",
+    "function_graft",
+    "isolate_keys",
+    "parametrize",
+]
+
+RESERVED = frozenset({"returns", "parameters"})
+_PRIMITIVES = (str, int, float, bool, type(None))
+
+_lock = threading.Lock()
+_counter: Iterator[int] = itertools.count(1)
+
+
+def guid() -> str:
+    """Return a new key: the next integer of the process-wide counter, as a string."""
+    with _lock:
+        return str(next(_counter))
+
+
+@contextlib.contextmanager
+def consistent_guid(start: int = 0) -> Iterator[None]:
+    """Number keys from ``start`` inside the block, for reproducible grafts in tests and docs."""
+    global _counter
+    with _lock:
+        saved, _counter = _counter, itertools.count(start)
+    try:
+        yield
+    finally:
+        with _lock:
+            _counter = saved
+
+
+def is_delayed(obj: Any) -> bool:
+    """True for objects that carry their own graft (proxies)."""
+    return isinstance(getattr(obj, "graft", None), dict)
+
+
+def is_function_graft(graft: Mapping[str, Any]) -> bool:
+    """True for a graft that declares parameters, i.e. a function rather than a value."""
+    return isinstance(graft, Mapping) and "parameters" in graft
+
+
+def value_graft(value: Any) -> dict[str, Any]:
+    """The graft of a plain value: a literal, quoted JSON for containers, or a proxy's own graft."""
+    if is_delayed(value):
+        return value.graft
+    key = guid()
+    if isinstance(value, _PRIMITIVES):
+        return {key: value, "returns": key}
+    if isinstance(value, (list, tuple, dict)):
+        return {key: [_jsonable(value)], "returns": key}
+    raise GraftSyntaxError(
+        f"value_graft: cannot put a {type(value).__name__} ({value!r:.80}) into a graft; "
+        "use str, int, float, bool, None, or lists and dicts of them"
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, _PRIMITIVES):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise GraftSyntaxError(f"value_graft: dict keys must be str to be JSON, got {list(value)!r:.80}")
+        return {k: _jsonable(v) for k, v in value.items()}
+    raise GraftSyntaxError(f"value_graft: {type(value).__name__} ({value!r:.80}) is not JSON-serialisable")
+
+
+def keyref_graft(name: str) -> dict[str, Any]:
+    """A graft that just names something in scope: a parameter or a builtin value such as ``wf.Ellipsis``."""
+    if not isinstance(name, str) or name in RESERVED:
+        raise GraftSyntaxError(f"keyref_graft: a key reference must be a non-reserved str, got {name!r}")
+    return {"returns": name}
+
+
+def _merge(target: dict[str, Any], graft: Mapping[str, Any]) -> str:
+    """Merge a value graft's keys into ``target`` and return the key holding its value."""
+    for key, expr in graft.items():
+        if key in RESERVED:
+            continue
+        # Keys are unique per expression, so a clash can only be the same shared dependency.
+        target[key] = expr
+    return graft["returns"]
+
+
+def _as_graft(obj: Any) -> Mapping[str, Any]:
+    """A mapping is taken to be a graft already; anything else goes through :func:`value_graft`."""
+    if isinstance(obj, Mapping):
+        if "returns" not in obj:
+            raise GraftSyntaxError(f"expected a graft (a dict with 'returns'), got {dict(obj)!r:.100}")
+        return obj
+    return value_graft(obj)
+
+
+def _argument_key(target: dict[str, Any], arg: Any) -> str:
+    graft = _as_graft(arg)
+    if is_function_graft(graft):
+        key = guid()
+        target[key] = dict(graft)
+        return key
+    return _merge(target, graft)
+
+
+def apply_graft(function: str | Mapping[str, Any] | Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The graft of applying ``function`` to ``args`` and ``kwargs``.
+
+    Parameters
+    ----------
+    function
+        A builtin name such as ``"wf.add"``, a function graft, or a value graft
+        (or proxy) whose value is a function.
+    *args, **kwargs
+        Proxies, grafts, or plain values (turned into literals).  A ``dict``
+        is taken to be a graft; wrap a literal dict in :func:`value_graft`.
+
+    Returns
+    -------
+    dict
+        A value graft whose ``"returns"`` key holds the application.
+    """
+    result: dict[str, Any] = {}
+    if isinstance(function, str):
+        function_key = function
+    else:
+        function_key = _argument_key(result, function)
+    positional = [_argument_key(result, arg) for arg in args]
+    named = {name: _argument_key(result, arg) for name, arg in kwargs.items()}
+    expr: list[Any] = [function_key, *positional]
+    if named:
+        expr.append(named)
+    key = guid()
+    result[key] = expr
+    result["returns"] = key
+    return result
+
+
+def function_graft(result: Any, *parameters: str, first_guid: str | int | None = None) -> dict[str, Any]:
+    """Turn ``result`` (a value graft or proxy that refers to ``parameters``) into a function graft.
+
+    Keys numbered below ``first_guid`` existed before the function was traced:
+    they belong to the enclosing scope and are hoisted out of the body, so a
+    closure does not copy what it captures.  The result is then a value graft
+    whose value is the function.
+    """
+    graft = _as_graft(result)
+    for name in parameters:
+        if not isinstance(name, str) or name in RESERVED or name.isdigit():
+            raise GraftSyntaxError(f"function_graft: parameter names must be non-numeric str, got {name!r}")
+    if first_guid is None:
+        return {**graft, "parameters": list(parameters)}
+    limit = int(first_guid)
+    outer = {k: v for k, v in graft.items() if k not in RESERVED and k.isdigit() and int(k) < limit}
+    inner = {k: v for k, v in graft.items() if k not in outer}
+    if not outer:
+        return {**inner, "parameters": list(parameters)}
+    key = guid()
+    return {**outer, key: {**inner, "parameters": list(parameters)}, "returns": key}
+
+
+def isolate_keys(graft: Mapping[str, Any]) -> dict[str, Any]:
+    """Wrap a value graft in a scope of its own so its keys cannot clash with keys merged later."""
+    body, call = guid(), guid()
+    return {body: {**graft, "parameters": []}, call: [body], "returns": call}
+
+
+def parametrize(graft: Mapping[str, Any], **values: Any) -> dict[str, Any]:
+    """Bind the free names ``values`` of ``graft`` to values (proxies, grafts or literals)."""
+    body = {k: v for k, v in graft.items() if k != "parameters"}
+    return apply_graft(function_graft(body, *values), **values)
