@@ -175,8 +175,8 @@ def function_graft(result: Any, *parameters: str, first_guid: str | int | None =
     """
     graft = _as_graft(result)
     for name in parameters:
-        if not isinstance(name, str) or name in RESERVED or name.isdigit():
-            raise GraftSyntaxError(f"function_graft: parameter names must be non-numeric str, got {name!r}")
+        if not isinstance(name, str) or not name or name in RESERVED or name.isdigit():
+            raise GraftSyntaxError(f"function_graft: parameter names must be non-empty, non-numeric str, got {name!r}")
     if first_guid is None:
         return {**graft, "parameters": list(parameters)}
     limit = int(first_guid)
