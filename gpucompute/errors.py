@@ -36,6 +36,7 @@ __all__ = [
     "ConflictError",
     "PermissionDeniedError",
     "CatalogValueError",
+    "CatalogAttributeError",
     "RasterError",
     "RasterReadError",
     "RasterFormatError",
@@ -147,6 +148,10 @@ class PermissionDeniedError(CatalogError, PermissionError):
 
 class CatalogValueError(CatalogError, ValueError):
     """A catalog attribute, filter or search argument has an invalid value."""
+
+
+class CatalogAttributeError(CatalogValueError, AttributeError):
+    """A catalog object was given an attribute it does not have."""
 
 
 class RasterError(GpuComputeError, OSError):

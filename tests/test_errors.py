@@ -20,7 +20,7 @@ def test_every_error_descends_from_the_root(cls):
 
 @pytest.mark.parametrize("cls", [c for c in _EXCEPTIONS if c is not errors.GpuComputeError], ids=lambda c: c.__name__)
 def test_every_error_is_also_a_builtin(cls):
-    builtins = (TypeError, ValueError, ImportError, IndexError, MemoryError, RuntimeError, NotImplementedError, OSError, LookupError, NameError)
+    builtins = (TypeError, ValueError, ImportError, IndexError, MemoryError, RuntimeError, NotImplementedError, OSError, LookupError, NameError, AttributeError)
     assert issubclass(cls, builtins), f"{cls.__name__} should also derive from a builtin exception"
 
 
