@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from gpucompute.errors import GraftSyntaxError
+from gpucompute.graft.syntax import RESERVED_WORDS as RESERVED
 
 __all__ = [
     "RESERVED",
@@ -34,7 +35,6 @@ __all__ = [
     "parametrize",
 ]
 
-RESERVED = frozenset({"returns", "parameters"})
 _PRIMITIVES = (str, int, float, bool, type(None))
 
 _lock = threading.Lock()
@@ -106,12 +106,10 @@ def keyref_graft(name: str) -> dict[str, Any]:
 
 def _merge(target: dict[str, Any], graft: Mapping[str, Any]) -> str:
     """Merge a value graft's keys into ``target`` and return the key holding its value."""
-    for key, expr in graft.items():
-        if key in RESERVED:
-            continue
-        # Keys are unique per expression, so a clash can only be the same shared dependency.
-        target[key] = expr
-    return graft["returns"]
+    # Keys are unique per expression, so a clash can only be the same shared dependency.
+    target.update(graft)
+    target.pop("parameters", None)
+    return target.pop("returns")
 
 
 def _as_graft(obj: Any) -> Mapping[str, Any]:
