@@ -35,7 +35,7 @@ P = TypeVar("P", bound="Proxytype")
 def type_name(obj_or_type: Any) -> str:
     """A readable name for a proxy type (``List[Int]``) or for a value's type."""
     cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
-    return getattr(cls, "_display_name", None) or cls.__name__
+    return cls.__dict__.get("_display_name") or cls.__name__
 
 
 def merge_params(*objects: Any) -> tuple[Proxytype, ...]:
@@ -222,7 +222,8 @@ class _GenericMeta(type):
         concrete = cache.get(key)
         if concrete is None:
             name = f"{cls.__name__}[{', '.join(_param_name(p) for p in params)}]"
-            concrete = type(cls)(name, (cls,), {"__slots__": (), "_type_params": params, "_display_name": name})
+            namespace = {"__slots__": (), "_type_params": params, "_display_name": name, "__module__": cls.__module__}
+            concrete = type(cls)(name, (cls,), namespace)
             cache[key] = concrete
         return concrete
 
