@@ -119,8 +119,22 @@ def bind_arguments(params: Sequence[Any], arguments: Mapping[str, Any]) -> dict[
         if promoted.params:
             inner = ", ".join(repr(p._param_name) for p in promoted.params)
             raise ParameterError(f"the value of parameter {name!r} depends on other parameters ({inner})")
-        values[name] = evaluate(promoted.graft, {})
+        values[name] = _literal_or_evaluate(promoted)
     return values
+
+
+def _literal_or_evaluate(proxy: Any) -> Any:
+    """A parameter's value: an array literal goes straight to the device, anything else is evaluated."""
+    literal = getattr(proxy, "_literal_value", None)
+    if isinstance(literal, np.ma.MaskedArray):
+        from gpucompute.array import MaskedArray
+
+        return MaskedArray.from_numpy(literal)
+    if isinstance(literal, np.ndarray):
+        from gpucompute.config import get_backend
+
+        return get_backend().asarray(literal)
+    return evaluate(proxy.graft, {})
 
 
 def _type_name(obj: Any) -> str:
@@ -141,7 +155,7 @@ def to_host(value: Any) -> Any:
         return tuple(items) if isinstance(value, tuple) else items
     if isinstance(value, dict):
         return {k: to_host(v) for k, v in value.items()}
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (np.ndarray, np.generic, np.dtype)):
         return value
     backend = backends.backend_of(value)
     if backend is not None:

@@ -98,10 +98,19 @@ def _evaluate_compiled(backend: Any, graft: Mapping[str, Any], values: Mapping[s
         _eager_only.add(digest)
         return _interpret(graft, values)
     except Exception as exc:  # JAX raises its own errors for values that must be concrete
-        if type(exc).__module__.startswith("jax"):
+        if _from_tracing(exc):
             _eager_only.add(digest)
             return _interpret(graft, values)
         raise
+
+
+def _from_tracing(exc: BaseException | None) -> bool:
+    """True if ``exc`` (or what it wraps) is JAX refusing a traced value, not a real failure."""
+    while exc is not None:
+        if isinstance(exc, DataDependentShapeError) or type(exc).__module__.startswith("jax"):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def _compile(backend: Any, graft: Mapping[str, Any]) -> Any:

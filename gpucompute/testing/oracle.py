@@ -60,6 +60,8 @@ def to_host(value: Any) -> Any:
 
     if isinstance(value, MaskedArray):
         return value.to_numpy()
+    if isinstance(value, np.ma.MaskedArray):
+        return value
     if isinstance(value, (list, tuple)):
         return type(value)(to_host(v) for v in value)
     backend = backend_of(value)

@@ -1,0 +1,112 @@
+"""Execution builtins ``wf.numpy.*``: every lazy NumPy routine runs the array engine's routine.
+
+The registrations are generated from the same tables as the proxies: the
+engine's ufunc table (one builtin per NumPy ufunc ``__name__``; the registry
+also answers ``wf.numpy.true_divide`` with ``wf.numpy.divide``) and the
+signature table of :mod:`gpucompute.numpy._signatures` (routines, ``linalg``,
+``ma``).  Each builtin calls ``gpucompute.array.<name>`` (or ``.linalg`` /
+``.ma``) with the arguments as recorded; results stay on the device.
+
+Inside a compiled (JAX) program a routine whose output shape depends on the
+values raises :class:`~gpucompute.errors.DataDependentShapeError`, so the
+program is run eagerly instead (see :mod:`gpucompute.execution.program`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gpucompute.array as ga
+from gpucompute.array._ufuncs import UFUNC_TABLE, UFUNCS
+from gpucompute.errors import DataDependentShapeError
+from gpucompute.execution.builtins_array import cast
+from gpucompute.graft.registry import BUILTINS
+from gpucompute.numpy._signatures import ENGINE_KEYWORDS, LINALG, MA, ROUTINES
+
+__all__ = ["NUMPY_BUILTINS", "engine_builtin", "is_trace_error"]
+
+_TRACE_ERROR_MARKERS = ("Concretization", "Tracer", "NonConcrete")
+
+
+def is_trace_error(exc: BaseException) -> bool:
+    """True for JAX's errors about a traced value that had to be concrete (a data-dependent shape)."""
+    cls = type(exc)
+    return cls.__module__.startswith("jax") and any(m in cls.__name__ for m in _TRACE_ERROR_MARKERS)
+
+
+def engine_builtin(routine: Callable[..., Any], graft_name: str, adapt: Callable[..., Any] | None = None,
+                   renames: dict[str, str] | None = None) -> Callable[..., Any]:
+    """A builtin calling ``routine``; JAX concretization errors become DataDependentShapeError."""
+
+    def builtin(*args: Any, **kwargs: Any) -> Any:
+        if renames:
+            kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+        try:
+            if adapt is not None:
+                return adapt(routine, *args, **kwargs)
+            return routine(*args, **kwargs)
+        except Exception as exc:
+            if is_trace_error(exc):
+                raise DataDependentShapeError(
+                    f"{graft_name}: the output shape depends on the values, so it cannot run in a "
+                    f"compiled program ({type(exc).__name__})"
+                ) from exc
+            raise
+
+    builtin.__name__ = graft_name.rsplit(".", 1)[-1]
+    builtin.__qualname__ = graft_name
+    builtin.__doc__ = f"Builtin ``{graft_name}``: runs ``{getattr(routine, '__module__', '')}.{routine.__name__}``."
+    return builtin
+
+
+def _einsum(routine: Callable[..., Any], subscripts: str, *operands: Any, dtype: Any = None,
+            casting: str = "safe", optimize: Any = False) -> Any:
+    # ``casting`` only restricts which inputs NumPy accepts and ``optimize`` only the evaluation order.
+    result = routine(subscripts, *operands)
+    return result if dtype is None else cast(result, dtype)
+
+
+def _fix_invalid(routine: Callable[..., Any], a: Any, fill_value: Any) -> Any:
+    return routine(a, fill_value=fill_value)
+
+
+def _as_list(routine: Callable[..., Any], *args: Any, **kwargs: Any) -> list:
+    result = routine(*args, **kwargs)
+    return list(result) if isinstance(result, (list, tuple)) else [result]
+
+
+#: Routines whose recorded arguments or result need reshaping for the engine.
+_ADAPTERS: dict[str, Callable[..., Any]] = {
+    "wf.numpy.einsum": _einsum,
+    "wf.numpy.ma.fix_invalid": _fix_invalid,
+    "wf.numpy.gradient": _as_list,
+    "wf.numpy.nonzero": _as_list,
+    "wf.numpy.unravel_index": _as_list,
+    "wf.numpy.meshgrid": _as_list,
+    "wf.numpy.broadcast_arrays": _as_list,
+}
+
+
+def _table() -> dict[str, Callable[..., Any]]:
+    table: dict[str, Callable[..., Any]] = {}
+    for spec in UFUNC_TABLE:
+        table.setdefault(f"wf.numpy.{spec.numpy_name}", UFUNCS[spec.numpy_name])
+    for names, module, namespace in ((ROUTINES, ga, "wf.numpy"), (LINALG, ga.linalg, "wf.numpy.linalg"),
+                                     (MA, ga.ma, "wf.numpy.ma")):
+        for name in names:
+            table[f"{namespace}.{name}"] = getattr(module, name)
+    return table
+
+
+#: graft name -> builtin, for every ``wf.numpy`` name.
+NUMPY_BUILTINS: dict[str, Callable[..., Any]] = {
+    name: engine_builtin(routine, name, _ADAPTERS.get(name), ENGINE_KEYWORDS.get(name.rsplit(".", 1)[-1]))
+    for name, routine in _table().items()
+}
+
+for _name, _builtin in NUMPY_BUILTINS.items():
+    BUILTINS.add(_name, _builtin)
+# NumPy 1.x named the ``/`` ufunc ``true_divide``: older grafts (and Int/Float ``/``) record that name.
+if BUILTINS.resolve("wf.numpy.true_divide") != "wf.numpy.true_divide":
+    BUILTINS.add("wf.numpy.true_divide", NUMPY_BUILTINS["wf.numpy.divide"])
