@@ -33,6 +33,8 @@ __all__ = [
     "function_graft",
     "isolate_keys",
     "parametrize",
+    "LazyApplication",
+    "lazy_apply",
 ]
 
 _PRIMITIVES = (str, int, float, bool, type(None))
@@ -196,3 +198,73 @@ def parametrize(graft: Mapping[str, Any], **values: Any) -> dict[str, Any]:
     """Bind the free names ``values`` of ``graft`` to values (proxies, grafts or literals)."""
     body = {k: v for k, v in graft.items() if k != "parameters"}
     return apply_graft(function_graft(body, *values), **values)
+
+
+class LazyApplication:
+    """An application recorded without merging its arguments' grafts yet.
+
+    Merging a growing graft into every new application copies it each time, so
+    a chain of ``n`` operations would cost ``O(n**2)``.  Proxies record this
+    node instead (its key, its expression, and the parts to merge) and build
+    the flat graft once, on first access, in ``O(n)``.
+    """
+
+    __slots__ = ("key", "expr", "parts")
+
+    def __init__(self, key: str, expr: list[Any], parts: tuple[Any, ...]) -> None:
+        self.key = key
+        self.expr = expr
+        self.parts = parts
+
+    def materialize(self) -> dict[str, Any]:
+        """The flat value graft of this application and everything it depends on."""
+        result: dict[str, Any] = {}
+        seen: set[int] = set()
+        stack: list[Any] = [self]
+        while stack:
+            part = stack.pop()
+            if id(part) in seen:
+                continue
+            seen.add(id(part))
+            if isinstance(part, LazyApplication):
+                result[part.key] = part.expr
+                stack.extend(part.parts)
+            else:
+                result.update(part)
+        result.pop("parameters", None)
+        result["returns"] = self.key
+        return result
+
+
+def _lazy_part(obj: Any) -> tuple[str | None, Any]:
+    """The key of ``obj``'s value and the part to merge (a lazy node or a graft dict)."""
+    node = getattr(obj, "_lazy_node", None)
+    if node is not None:
+        return node.key, node
+    graft = _as_graft(obj)
+    if is_function_graft(graft):
+        return None, graft
+    return graft["returns"], graft
+
+
+def lazy_apply(function: str | Mapping[str, Any] | Any, *args: Any, **kwargs: Any) -> LazyApplication:
+    """Like :func:`apply_graft`, but returns a :class:`LazyApplication` that merges on demand."""
+    parts: list[Any] = []
+    extra: dict[str, Any] = {}
+
+    def key_of(obj: Any) -> str:
+        key, part = _lazy_part(obj)
+        if key is None:  # a function graft lives under a key of its own
+            key = guid()
+            extra[key] = dict(part)
+        else:
+            parts.append(part)
+        return key
+
+    function_key = function if isinstance(function, str) else key_of(function)
+    expr: list[Any] = [function_key, *(key_of(arg) for arg in args)]
+    if kwargs:
+        expr.append({name: key_of(arg) for name, arg in kwargs.items()})
+    if extra:
+        parts.append(extra)
+    return LazyApplication(guid(), expr, tuple(parts))

@@ -58,7 +58,7 @@ def merge_params(*objects: Any) -> tuple[Proxytype, ...]:
 class Proxytype:
     """Base of every proxy type.  Instances are immutable and never hold a computed value."""
 
-    __slots__ = ("graft", "params", "_param_name", "__weakref__")
+    __slots__ = ("_graft", "_lazy_node", "params", "_param_name", "__weakref__")
 
     _display_name: str | None = None
     #: True for types whose values are arrays, so that their grafts may run as one compiled program.
@@ -72,16 +72,36 @@ class Proxytype:
     def _from_graft(cls: type[P], graft: dict[str, Any], params: Iterable[Proxytype] = ()) -> P:
         """Wrap an existing graft without running ``__init__``."""
         obj = object.__new__(cls)
-        object.__setattr__(obj, "graft", graft)
+        object.__setattr__(obj, "_graft", graft)
+        object.__setattr__(obj, "_lazy_node", None)
         object.__setattr__(obj, "params", tuple(params))
         object.__setattr__(obj, "_param_name", None)
         return obj
 
     @classmethod
     def _from_apply(cls: type[P], function: Any, *args: Any, **kwargs: Any) -> P:
-        """Record ``function`` (a builtin name, or a Function proxy) applied to the arguments."""
-        graft = client.apply_graft(function, *args, **kwargs)
-        return cls._from_graft(graft, merge_params(function, *args, *kwargs.values()))
+        """Record ``function`` (a builtin name, or a Function proxy) applied to the arguments.
+
+        The flat graft is built on first access to :attr:`graft`, so chains of
+        operations cost time linear in their length.
+        """
+        obj = cls._from_graft(None, merge_params(function, *args, *kwargs.values()))
+        object.__setattr__(obj, "_lazy_node", client.lazy_apply(function, *args, **kwargs))
+        return obj
+
+    @property
+    def graft(self) -> dict[str, Any]:
+        """The JSON graft of this proxy's value (built on first access and kept)."""
+        graft = self._graft
+        if graft is None:
+            graft = self._lazy_node.materialize()
+            object.__setattr__(self, "_graft", graft)
+        return graft
+
+    @graft.setter
+    def graft(self, graft: dict[str, Any]) -> None:
+        object.__setattr__(self, "_graft", graft)
+        object.__setattr__(self, "_lazy_node", None)
 
     @classmethod
     def _as_param(cls: type[P], name: str) -> P:

@@ -113,3 +113,30 @@ def test_guids_increase_and_consistent_guid_restores_the_counter():
     with client.consistent_guid(100):
         assert client.guid() == "100"
     assert int(client.guid()) > a
+
+
+
+class _LazyHolder:
+    """Stands for a proxy that carries a lazy node."""
+
+    def __init__(self, node):
+        self._lazy_node = node
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lazy_application_materializes_to_what_apply_graft_builds(seed):
+    import random
+
+    def build(apply, wrap):
+        chooser = random.Random(seed)
+        with client.consistent_guid(100):
+            values = [client.value_graft(1.5), client.value_graft("red")]
+            for step in range(150):
+                a, b = chooser.choice(values), chooser.choice(values)
+                kwargs = {"k": b} if chooser.random() < 0.3 else {}
+                values.append(wrap(apply("wf.op", a, step, **kwargs)))
+            return values[-1]
+
+    eager = build(client.apply_graft, lambda g: g)
+    lazy = build(client.lazy_apply, _LazyHolder)._lazy_node.materialize()
+    assert lazy == eager
