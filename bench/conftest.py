@@ -51,7 +51,7 @@ STACK_SHAPE: tuple[int, int, int] = _SCALE["stack"]
 BANDS_SHAPE: tuple[int, int] = _SCALE["bands"]
 BUDGET_S = float(os.environ.get("GPUCOMPUTE_BENCH_BUDGET_S", "2"))
 MIN_ROUNDS, MAX_ROUNDS = 3, 100
-PEERS = ("numpy.ma", "numpy+nan")
+PEERS = ("numpy.ma", "numpy+nan", "rasterio.warp.reproject", "rio-tiler", "rio-tiler (open readers)")
 
 #: (group, participant, benchmark fixture) of every benchmark that passed its check.
 _RECORDS: list[tuple[str, "Participant", Any]] = []
@@ -355,7 +355,7 @@ def _fmt_time(seconds: float) -> str:
 
 
 def _participant_line(p: Participant, median: float, extra: dict) -> str:
-    parts = [f"  {p.label:<18} {_fmt_time(median):>10}  ({extra.get('rounds', '?')} rounds)"]
+    parts = [f"  {p.label:<26} {_fmt_time(median):>10}  ({extra.get('rounds', '?')} rounds)"]
     if extra.get("bytes_read"):
         parts.append(f"{extra['bytes_read'] / median / 1e9:.2f} GB/s")
     copy, spec = extra.get("device_copy_Bps"), extra.get("spec_bandwidth_Bps")
