@@ -4,6 +4,11 @@ Until the map lands, the main job is a benchmark-style demonstration: a masked
 median composite of a synthetic cloudy time stack on the configured backend,
 timed next to ``numpy.ma.median`` on the same data, with the results checked
 against each other.
+
+Sub-commands: ``composite`` (the same, explicitly), ``demo-data`` (generate and
+describe the synthetic demo product), ``ingest PRODUCT FILE...`` (add
+GeoTIFF/COG files to the catalog) and ``catalog ls|show`` (see
+:mod:`gpucompute._cli_catalog`).
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
+
+from gpucompute._cli_catalog import add_commands
 
 __all__ = ["main"]
 
@@ -101,12 +108,16 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--cloud-fraction", type=float, default=0.3, help="masked share (default 0.3)")
         target.add_argument("--repeats", type=int, default=5, help="timed repetitions (best is shown)")
         target.add_argument("--seed", type=int, default=0)
+    add_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gpucompute`` console script."""
     args = _parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args)
     if args.size < 1 or args.depth < 1 or not 0 <= args.cloud_fraction < 1:
         print("gpucompute: --size and --depth must be positive, --cloud-fraction in [0, 1)", file=sys.stderr)
         return 2

@@ -74,4 +74,9 @@ __all__ = [
     "Collection", "ProductCollection", "BandCollection", "ImageCollection", "BlobCollection",
     "ImageUploadCollection",
     "BandFileRef", "resolve_band_files",
+    "ImageGrid", "DEMO_PRODUCT_ID", "demo_product", "ensure_demo_product",
 ]
+
+# Rastering attaches Image.ndarray / .download and ImageCollection.stack / .mosaic to the classes above.
+from gpucompute.catalog.rastering import ImageGrid  # noqa: E402
+from gpucompute.catalog.demo import DEMO_PRODUCT_ID, demo_product, ensure_demo_product  # noqa: E402
