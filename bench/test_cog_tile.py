@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import mercantile
 import numpy as np
 import pytest
 import rasterio
+from _io_participants import Who, enter
 from pyproj import Transformer
 from rasterio.transform import from_bounds, from_origin
 from rasterio.warp import reproject
@@ -55,32 +55,12 @@ RIO_TILER = "rio-tiler"
 RIO_TILER_OPEN = "rio-tiler (open readers)"
 
 
-@dataclass(frozen=True)
-class Who:
-    """A participant as bench/conftest.py's ``measure`` and summary read it."""
-
-    label: str
-    kind: str
-    backend_name: str | None = None
-
-    @property
-    def device_kind(self) -> str:
-        return "cpu"
-
-
 @pytest.fixture(params=[pytest.param(Who(RIO_TILER, "peer"), id="rio-tiler"),
                         pytest.param(Who(RIO_TILER_OPEN, "peer-open"), id="rio-tiler-open"),
                         pytest.param(Who("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
 def participant(request):
     """Overrides the array benchmarks' participants: rio-tiler twice, and our reader."""
-    who = request.param
-    if who.kind != "ours":
-        yield who
-        return
-    from gpucompute.config import using_backend
-
-    with using_backend(who.backend_name):
-        yield who
+    yield from enter(request.param)
 
 
 @pytest.fixture(scope="module")

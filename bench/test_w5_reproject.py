@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 import rasterio
+from _io_participants import Who, enter
 from rasterio.transform import from_origin
 from rasterio.warp import reproject, transform_bounds
 
@@ -43,32 +43,11 @@ NODATA = -9999.0
 PEER = "rasterio.warp.reproject"
 
 
-@dataclass(frozen=True)
-class Who:
-    """A participant as bench/conftest.py's ``measure`` and summary read it."""
-
-    label: str
-    kind: str
-    backend_name: str | None = None
-
-    @property
-    def device_kind(self) -> str:
-        return "cpu"
-
-
 @pytest.fixture(params=[pytest.param(Who(PEER, "peer"), id="rasterio"),
                         pytest.param(Who("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
 def participant(request):
     """Overrides the array benchmarks' participants: the GDAL peer and our reader."""
-    who = request.param
-    if who.kind != "ours":
-        yield who
-        return
-    from gpucompute.config import using_backend
-
-    with using_backend(who.backend_name):
-        yield who
-
+    yield from enter(request.param)
 
 
 @pytest.fixture(scope="module")
