@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 import gpucompute.array as ga
 from gpucompute.array._ufuncs import UFUNC_TABLE, UFUNCS
 from gpucompute.errors import DataDependentShapeError
@@ -88,10 +90,32 @@ _ADAPTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+_HOST_SCALARS = (bool, int, float, np.generic)
+
+
+def _scalars_on_host(np_ufunc: np.ufunc, engine_ufunc: Callable[..., Any]) -> Callable[..., Any]:
+    """A ufunc that computes plain numbers (``wf.Int(1) + 1``) with NumPy on the host.
+
+    Moving two Python numbers to a device to add them costs a dispatch per
+    operation; arrays still go to the engine.
+    """
+
+    def ufunc(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs and all(isinstance(a, _HOST_SCALARS) for a in args):
+            with np.errstate(all="ignore"):
+                return np_ufunc(*args)
+        return engine_ufunc(*args, **kwargs)
+
+    ufunc.__name__ = engine_ufunc.__name__
+    ufunc.__module__ = getattr(engine_ufunc, "__module__", __name__)
+    return ufunc
+
+
 def _table() -> dict[str, Callable[..., Any]]:
     table: dict[str, Callable[..., Any]] = {}
     for spec in UFUNC_TABLE:
-        table.setdefault(f"wf.numpy.{spec.numpy_name}", UFUNCS[spec.numpy_name])
+        name = spec.numpy_name
+        table.setdefault(f"wf.numpy.{name}", _scalars_on_host(getattr(np, name), UFUNCS[name]))
     for names, module, namespace in ((ROUTINES, ga, "wf.numpy"), (LINALG, ga.linalg, "wf.numpy.linalg"),
                                      (MA, ga.ma, "wf.numpy.ma")):
         for name in names:
