@@ -34,6 +34,7 @@ __all__ = [
     "isolate_keys",
     "parametrize",
     "LazyApplication",
+    "LazyLiteral",
     "lazy_apply",
 ]
 
@@ -116,6 +117,8 @@ def _merge(target: dict[str, Any], graft: Mapping[str, Any]) -> str:
 
 def _as_graft(obj: Any) -> Mapping[str, Any]:
     """A mapping is taken to be a graft already; anything else goes through :func:`value_graft`."""
+    if isinstance(obj, LazyLiteral):
+        return {obj.key: obj.expression(), "returns": obj.key}
     if isinstance(obj, Mapping):
         if "returns" not in obj:
             raise GraftSyntaxError(f"expected a graft (a dict with 'returns'), got {dict(obj)!r:.100}")
@@ -229,6 +232,8 @@ class LazyApplication:
             if isinstance(part, LazyApplication):
                 result[part.key] = part.expr
                 stack.extend(part.parts)
+            elif isinstance(part, LazyLiteral):
+                result[part.key] = part.expression()
             else:
                 result.update(part)
         result.pop("parameters", None)
@@ -236,8 +241,29 @@ class LazyApplication:
         return result
 
 
+class LazyLiteral:
+    """A literal (or quoted JSON) whose expression is made only if the graft is ever flattened.
+
+    A large local array given as a parameter value goes to the device
+    directly; its JSON form (``tolist`` of a million numbers) is built only
+    when someone asks for the graft.
+    """
+
+    __slots__ = ("key", "_make")
+
+    def __init__(self, make: Any) -> None:
+        self.key = guid()
+        self._make = make
+
+    def expression(self) -> Any:
+        """The literal or quoted-JSON expression."""
+        return self._make()
+
+
 def _lazy_part(obj: Any) -> tuple[str | None, Any]:
     """The key of ``obj``'s value and the part to merge (a lazy node or a graft dict)."""
+    if isinstance(obj, LazyLiteral):
+        return obj.key, obj
     node = getattr(obj, "_lazy_node", None)
     if node is not None:
         return node.key, node

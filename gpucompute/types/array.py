@@ -168,22 +168,28 @@ def _literal_array(value: Any, where: str) -> np.ndarray:
     return array
 
 
-def _create_graft(array: np.ndarray) -> tuple[Any, dict[str, Any]]:
-    """The value and keywords of ``wf.array.create`` for a local array.
+def _has_non_finite(array: np.ndarray) -> bool:
+    return array.dtype.kind == "f" and not np.isfinite(array).all()
 
-    The dtype is passed only when the JSON values lose it (``int16``,
-    ``float32``...).  NaN and infinities, which JSON cannot hold, are written
-    as the strings ``"nan"``, ``"inf"`` and ``"-inf"`` (with the dtype).
-    """
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+
+def _json_values(array: np.ndarray) -> Any:
+    """``array`` as JSON values; NaN and infinities, which JSON cannot hold, become ``"nan"``, ``"inf"``, ``"-inf"``."""
+    if _has_non_finite(array):
         values = array.astype(object)
         values[np.isnan(array)] = "nan"
         values[np.isposinf(array)] = "inf"
         values[np.isneginf(array)] = "-inf"
-        return values.tolist(), {"dtype": array.dtype.name}
+        return values.tolist()
+    return array.tolist()
+
+
+def _create_keywords(array: np.ndarray) -> dict[str, Any]:
+    """The keywords of ``wf.array.create``: the dtype, only where the JSON values lose it (``int16``...)."""
+    if _has_non_finite(array):
+        return {"dtype": array.dtype.name}
     # What np.asarray gives for the JSON values: float64, int64 or bool (and float64 when empty).
     default = np.dtype({"b": bool, "i": np.int64}.get(array.dtype.kind, float) if array.size else float)
-    return array.tolist(), ({} if default == array.dtype else {"dtype": array.dtype.name})
+    return {} if default == array.dtype else {"dtype": array.dtype.name}
 
 
 class Array(BaseArray):
@@ -227,9 +233,9 @@ class Array(BaseArray):
                 f"Array: expected a NumPy array, a nested list, a number or an Int/Float/Bool/List proxy, "
                 f"got {type_name(arr)} ({_short(arr)})" + ("; use wf.MaskedArray" if np.ma.isMaskedArray(arr) else "")
             )
-        array = _literal_array(arr, "Array")
-        value, keywords = _create_graft(array)
-        proxy = cls._from_apply("wf.array.create", _quoted(value), **keywords)
+        array = np.array(_literal_array(arr, "Array"), copy=True)  # later changes to ``arr`` must not leak in
+        array.setflags(write=False)
+        proxy = cls._from_apply("wf.array.create", _quoted(array), **_create_keywords(array))
         object.__setattr__(proxy, "_literal_value", array)
         return proxy
 
@@ -265,16 +271,21 @@ def _from_any(cls: type, value: Any) -> Any:
     raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
 
 
-def _quoted(value: Any) -> dict[str, Any]:
-    """The value graft of ``value`` (``ndarray.tolist()`` output): quoted JSON for lists, else a literal.
+def _quoted(array: np.ndarray) -> Any:
+    """The literal of a local array: quoted JSON for lists, else a scalar literal, made on demand.
 
     ``tolist`` already gives JSON values, so the list is not walked again as
-    ``client.value_graft`` would (that costs seconds for a 1024 x 1024 array).
+    ``client.value_graft`` would (that costs seconds for a 1024 x 1024 array),
+    and it runs only if the graft is flattened: an array bound to a parameter
+    goes to the device without ever becoming JSON.
     """
     from gpucompute.graft import client
 
-    key = client.guid()
-    return {key: [value] if isinstance(value, list) else value, "returns": key}
+    def expression() -> Any:
+        value = _json_values(array)
+        return [value] if isinstance(value, list) else value
+
+    return client.LazyLiteral(expression)
 
 
 def typecheck_getitem(index: Any) -> Proxytype:
