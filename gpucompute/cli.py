@@ -97,7 +97,7 @@ def composite(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gpucompute", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="gpucompute", description="Geospatial analysis on your own GPU: demo composite, demo data, ingest and catalog commands.")
     sub = parser.add_subparsers(dest="command")
     comp = sub.add_parser("composite", help="masked median composite of a synthetic stack (the default)")
     for target in (parser, comp):
