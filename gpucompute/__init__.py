@@ -23,6 +23,8 @@ _TYPES = [
     "List", "Tuple", "Dict", "KnownDict", "Struct", "Slice", "range", "zip", "Datetime", "Timedelta",
     "Function", "parameter", "identifier", "ifelse", "proxify", "e", "pi", "inf", "nan",
     "Array", "MaskedArray", "Scalar", "DType",
+    "Geometry", "GeometryCollection", "Feature", "FeatureCollection", "load_geojson", "load_geojson_file",
+    "GeoContext", "Kernel",
 ]
 
 #: Public name -> module that defines it; resolved lazily by ``__getattr__``.
@@ -30,7 +32,6 @@ _LAZY: dict[str, str] = {
     **{name: "gpucompute.types" for name in _TYPES},
     "compute": "gpucompute.execution",
     "inspect": "gpucompute.execution",
-    "GeoContext": "gpucompute.geo",
     "DLTile": "gpucompute.geo",
 }
 _SUBMODULES = {"numpy", "types", "graft", "execution", "geo", "catalog", "raster", "array"}

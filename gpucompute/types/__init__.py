@@ -15,6 +15,10 @@ from gpucompute.types.containers import Dict, KnownDict, List, Slice, Struct, Tu
 from gpucompute.types.core import GenericProxytype, Proxytype
 from gpucompute.types.datetimes import Datetime, Timedelta
 from gpucompute.types.dtype import DType
+from gpucompute.types.feature import Feature, FeatureCollection, load_geojson, load_geojson_file
+from gpucompute.types.geocontext import GeoContext
+from gpucompute.types.geometry import Geometry, GeometryCollection
+from gpucompute.types.kernel import Kernel
 from gpucompute.types.function import Function
 from gpucompute.types.masked_array import MaskedArray
 from gpucompute.types.parameters import identifier, parameter
@@ -27,4 +31,6 @@ __all__ = [
     "List", "Tuple", "Dict", "KnownDict", "Struct", "Slice", "range", "zip", "Datetime", "Timedelta",
     "Function", "parameter", "identifier", "ifelse", "proxify", "e", "pi", "inf", "nan",
     "BaseArray", "Array", "MaskedArray", "Scalar", "DType",
+    "Geometry", "GeometryCollection", "Feature", "FeatureCollection", "load_geojson", "load_geojson_file",
+    "GeoContext", "Kernel",
 ]
