@@ -80,3 +80,16 @@ __all__ = [
 # Rastering attaches Image.ndarray / .download and ImageCollection.stack / .mosaic to the classes above.
 from gpucompute.catalog.rastering import ImageGrid  # noqa: E402
 from gpucompute.catalog.demo import DEMO_PRODUCT_ID, demo_product, ensure_demo_product  # noqa: E402
+
+# Dynamic Compute's ``dc.catalog.save_to_blob`` family stores proxies' grafts in this catalog's blobs;
+# it lives with the execution layer (it needs the proxy types) and is loaded on first use.
+_SAVED = ("save_to_blob", "load_from_blob", "print_blobs", "share_blob", "delete_blob")
+__all__ += list(_SAVED)
+
+
+def __getattr__(name: str):
+    if name in _SAVED:
+        from gpucompute.execution import saved
+
+        return getattr(saved, name)
+    raise AttributeError(f"module 'gpucompute.catalog' has no attribute {name!r}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from gpucompute.execution.compute import bind_arguments, compute, inspect, to_host
 from gpucompute.execution.context import current_geoctx, evaluation_context
+from gpucompute.execution.formats import encode_result, write_result
 from gpucompute.execution.program import clear_cache, compile_count, evaluate, load_builtins
+from gpucompute.execution.results import ImageCollectionResult, ImageResult
 
 __all__ = [
     "compute",
@@ -22,4 +24,8 @@ __all__ = [
     "load_builtins",
     "compile_count",
     "clear_cache",
+    "encode_result",
+    "write_result",
+    "ImageResult",
+    "ImageCollectionResult",
 ]

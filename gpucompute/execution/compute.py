@@ -25,7 +25,8 @@ from gpucompute.execution.program import evaluate
 __all__ = ["compute", "inspect", "bind_arguments", "to_host"]
 
 
-def compute(obj: Any, geoctx: Any = None, *, on_device: bool = False, **arguments: Any) -> Any:
+def compute(obj: Any, geoctx: Any = None, *, on_device: bool = False, format: Any = "python",
+            file: Any = None, **arguments: Any) -> Any:
     """Evaluate ``obj`` (a proxy, or a list/tuple of proxies) and return its value.
 
     Parameters
@@ -38,6 +39,12 @@ def compute(obj: Any, geoctx: Any = None, *, on_device: bool = False, **argument
         ``GeoContext`` accepts); not needed for non-imagery values.
     on_device
         Leave arrays on the backend's device rather than copying them to NumPy.
+    format
+        ``"python"`` (the default) returns Python / NumPy values; ``"geotiff"``,
+        ``"png"``, ``"json"`` and ``"npy"`` return the encoded bytes (or a dict
+        ``{"type": name, **options}``), see :mod:`gpucompute.execution.formats`.
+    file
+        A path or binary file to write the encoded result to (atomically).
     **arguments
         Values for the parameters the proxy depends on, by name.
 
@@ -51,14 +58,23 @@ def compute(obj: Any, geoctx: Any = None, *, on_device: bool = False, **argument
 
     if isinstance(obj, (list, tuple)) and not isinstance(obj, Proxytype):
         results = [compute(item, geoctx, on_device=on_device, **_only_params(item, arguments)) for item in obj]
-        return type(obj)(results) if isinstance(obj, tuple) else results
+        results = type(obj)(results) if isinstance(obj, tuple) else results
+        return _encode(results, format, file)
     if not isinstance(obj, Proxytype):
         raise ProxyTypeError(f"compute expects a proxy object (or a list of them), got {type(obj).__name__}")
     values = bind_arguments(obj.params, arguments)
     with evaluation_context(_promote_geoctx(geoctx)):
         raw = evaluate(obj.graft, values, compiled=getattr(type(obj), "_compiled", False))
     host = raw if on_device else to_host(raw)
-    return type(obj)._unmarshal(host)
+    return _encode(type(obj)._unmarshal(host), format, file)
+
+
+def _encode(result: Any, format: Any, file: Any) -> Any:
+    if format == "python" and file is None:
+        return result
+    from gpucompute.execution.formats import write_result
+
+    return write_result(result, format, file=file)
 
 
 def inspect(obj: Any, geoctx: Any = None, **arguments: Any) -> Any:
@@ -78,14 +94,14 @@ def _promote_geoctx(geoctx: Any) -> Any:
         from gpucompute.geo import GeoContext
     except ImportError:  # the geo layer is optional for non-imagery computations
         return geoctx
-    if isinstance(geoctx, GeoContext):
-        return geoctx
-    if isinstance(geoctx, Mapping) and hasattr(GeoContext, "from_dict"):
-        return GeoContext.from_dict(dict(geoctx))
     from gpucompute.types.core import Proxytype
 
-    if isinstance(geoctx, Proxytype):
-        return compute(geoctx)
+    if isinstance(geoctx, Proxytype):  # the GeoContext proxy computes to its dict form
+        geoctx = compute(geoctx)
+    if isinstance(geoctx, GeoContext):
+        return geoctx
+    if isinstance(geoctx, Mapping):
+        return GeoContext.from_dict(dict(geoctx))
     return geoctx
 
 
