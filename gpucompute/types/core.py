@@ -27,6 +27,7 @@ __all__ = [
     "promote",
     "type_name",
     "is_concrete",
+    "own_or_cast",
 ]
 
 P = TypeVar("P", bound="Proxytype")
@@ -192,6 +193,21 @@ class Proxytype:
         from gpucompute.execution import inspect
 
         return inspect(self, geoctx, **arguments)
+
+
+def own_or_cast(cls: type[P], value: Any) -> P | None:
+    """``value`` as a ``cls`` when it already is one, or is an ``Any`` proxy (re-typed, same graft).
+
+    The first step of most ``_promote`` methods; ``None`` means the caller
+    goes on to try Python values.
+    """
+    if isinstance(value, cls):
+        return value
+    from gpucompute.types.anytype import Any as AnyProxy
+
+    if isinstance(value, AnyProxy) and is_concrete(cls):
+        return value.cast(cls)
+    return None
 
 
 def is_concrete(cls: type) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from gpucompute.errors import ProxyTypeError
 from gpucompute.types.anytype import Any as AnyProxy
 from gpucompute.types.containers import Dict, List, Struct
-from gpucompute.types.core import _short, promote, type_name
+from gpucompute.types.core import _short, promote
 from gpucompute.types.geometry import (
     GEOMETRY_TYPES,
     Geometry,
@@ -47,6 +47,7 @@ class Feature(GeometryMixin, Struct[{"geometry": Geometry, "properties": Dict[St
 
     __slots__ = ()
     _constructor = "wf.Feature.create"
+    _geojson_kinds = ("Feature",)
 
     def __init__(self, geometry: Any, properties: Any = None) -> None:
         geom = promote(geometry, Geometry, "Feature argument 'geometry'")
@@ -58,17 +59,6 @@ class Feature(GeometryMixin, Struct[{"geometry": Geometry, "properties": Dict[St
         if _geojson_type(geojson, "Feature.from_geojson") != "Feature" or "geometry" not in geojson:
             raise ProxyTypeError(f"Feature.from_geojson: expected type 'Feature' with a 'geometry', got {_short(geojson)}")
         return cls(geometry=geojson["geometry"], properties=geojson.get("properties") or {})
-
-    @classmethod
-    def _promote(cls, value: Any) -> Any:
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy):
-            return value.cast(cls)
-        data = value if isinstance(value, Mapping) else getattr(value, "__geo_interface__", None)
-        if isinstance(data, Mapping) and data.get("type") == "Feature":
-            return cls.from_geojson(data)
-        raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
 
     @classmethod
     def _unmarshal(cls, value: Any) -> Any:
@@ -88,6 +78,7 @@ class FeatureCollection(VectorCollectionMixin, Struct[{"features": List[Feature]
 
     __slots__ = ()
     _constructor = "wf.FeatureCollection.create"
+    _geojson_kinds = ("FeatureCollection",)
     _items_type = Feature
 
     def __init__(self, features: Any) -> None:
@@ -111,17 +102,6 @@ class FeatureCollection(VectorCollectionMixin, Struct[{"features": List[Feature]
         The local engine has no vector store yet: computing it raises ``NotFoundError``.
         """
         return cls._from_apply("wf.FeatureCollection.from_vector", promote(id, Str, "from_vector_id argument 'id'"))
-
-    @classmethod
-    def _promote(cls, value: Any) -> Any:
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy):
-            return value.cast(cls)
-        data = value if isinstance(value, Mapping) else getattr(value, "__geo_interface__", None)
-        if isinstance(data, Mapping) and data.get("type") == "FeatureCollection":
-            return cls.from_geojson(data)
-        raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
 
     def _attr(self, name: str) -> Any:
         # the engine's value is the list of features itself

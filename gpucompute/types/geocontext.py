@@ -14,9 +14,8 @@ from typing import Any
 
 from gpucompute.errors import ProxyTypeError
 from gpucompute.types._ops import init_from
-from gpucompute.types.anytype import Any as AnyProxy
 from gpucompute.types.containers import Struct, Tuple
-from gpucompute.types.core import _short, promote, type_name
+from gpucompute.types.core import _short, own_or_cast, promote, type_name
 from gpucompute.types.geometry import Geometry, is_literal
 from gpucompute.types.primitives import Bool, Float, Int, NoneType, Str
 
@@ -175,10 +174,9 @@ class GeoContext(Struct[_FIELDS]):
     def _promote(cls, value: Any) -> Any:
         from gpucompute.geo import GeoContext as GeoContextValue
 
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy):
-            return value.cast(cls)
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if isinstance(value, GeoContextValue):
             return cls.from_scenes(value)
         if isinstance(value, Mapping):

@@ -17,7 +17,7 @@ from gpucompute.errors import ProxyTypeError
 from gpucompute.types.anytype import Any as AnyProxy
 from gpucompute.types.collection import CollectionMixin
 from gpucompute.types.containers import List, Struct
-from gpucompute.types.core import Proxytype, _short, promote, type_name
+from gpucompute.types.core import Proxytype, _short, own_or_cast, promote, type_name
 from gpucompute.types.primitives import Float, Str
 
 __all__ = ["GEOMETRY_TYPES", "Geometry", "GeometryCollection", "GeometryMixin", "VectorCollectionMixin", "is_literal"]
@@ -62,7 +62,29 @@ def _geojson_type(geojson: Any, where: str) -> str:
     return geojson["type"]
 
 
-class GeometryMixin:
+class GeoJSONPromotion:
+    """Promotion shared by the vector types: their own proxies, ``Any``, and GeoJSON of their kinds.
+
+    A GeoJSON mapping (or an object with ``__geo_interface__``, such as a
+    shapely geometry) whose ``"type"`` is one of ``_geojson_kinds`` becomes a
+    proxy through ``cls.from_geojson``.
+    """
+
+    __slots__ = ()
+    _geojson_kinds: tuple[str, ...] = ()
+
+    @classmethod
+    def _promote(cls, value: Any) -> Any:
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
+        data = value if isinstance(value, Mapping) else getattr(value, "__geo_interface__", None)
+        if isinstance(data, Mapping) and data.get("type") in cls._geojson_kinds:
+            return cls.from_geojson(data)
+        raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
+
+
+class GeometryMixin(GeoJSONPromotion):
     """``buffer`` for every vector type (``rasterize`` will join it once Image exists)."""
 
     __slots__ = ()
@@ -82,7 +104,7 @@ class GeometryMixin:
         return result._from_apply("wf.buffer", self, dist)
 
 
-class VectorCollectionMixin:
+class VectorCollectionMixin(GeoJSONPromotion):
     """The collection methods of ``List`` (map, filter, reduce, sorted, length, contains) over ``_items_type``."""
 
     __slots__ = ()
@@ -125,6 +147,7 @@ class Geometry(GeometryMixin, Struct[{"type": Str, "coordinates": List[AnyProxy]
 
     __slots__ = ()
     _constructor = "wf.Geometry.create"
+    _geojson_kinds = GEOMETRY_TYPES
 
     def __init__(self, type: Any, coordinates: Any) -> None:
         where = "Geometry"
@@ -155,18 +178,6 @@ class Geometry(GeometryMixin, Struct[{"type": Str, "coordinates": List[AnyProxy]
         return cls.from_geojson(_geo_interface(obj, "Geometry.from_geo_interface"))
 
     @classmethod
-    def _promote(cls, value: Any) -> Any:
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy):
-            return value.cast(cls)
-        if isinstance(value, Mapping) or hasattr(value, "__geo_interface__"):
-            data = value if isinstance(value, Mapping) else _geo_interface(value, "Geometry")
-            if data.get("type") in GEOMETRY_TYPES:
-                return cls.from_geojson(data)
-        raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
-
-    @classmethod
     def _unmarshal(cls, value: Any) -> Any:
         from gpucompute.execution.results_vector import GeometryResult
 
@@ -194,6 +205,7 @@ class GeometryCollection(
     _constructor = "wf.GeometryCollection.create"
     _items_type = Geometry
     _buffer_result = Geometry
+    _geojson_kinds = ("GeometryCollection",)
 
     def __init__(self, geometries: Any, type: Any = "GeometryCollection") -> None:
         if not (isinstance(type, str) and type == "GeometryCollection"):
@@ -210,17 +222,6 @@ class GeometryCollection(
                 f"'geometries', got {_short(geojson)}"
             )
         return cls(geometries=list(geojson["geometries"]))
-
-    @classmethod
-    def _promote(cls, value: Any) -> Any:
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy):
-            return value.cast(cls)
-        data = value if isinstance(value, Mapping) else getattr(value, "__geo_interface__", None)
-        if isinstance(data, Mapping) and data.get("type") == "GeometryCollection":
-            return cls.from_geojson(data)
-        raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")
 
     def _attr(self, name: str) -> Any:
         # the engine's value is the list of geometries itself

@@ -12,6 +12,7 @@ from gpucompute.types.core import (
     GenericProxytype,
     Proxytype,
     _short,
+    own_or_cast,
     promote,
     type_name,
 )
@@ -62,12 +63,9 @@ class List(CollectionMixin, GenericProxytype):
 
     @classmethod
     def _promote(cls, value: Any) -> Any:
-        from gpucompute.types.anytype import Any as AnyProxy
-
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy) and cls._type_params is not None:
-            return value.cast(cls)
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if cls._type_params is None:
             if isinstance(value, List):
                 return value

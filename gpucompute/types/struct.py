@@ -13,7 +13,7 @@ from typing import Any
 from gpucompute.errors import ProxyTypeError
 from gpucompute.types._ops import init_from, reject_other_operators
 from gpucompute.types.collection import check_element
-from gpucompute.types.core import GenericProxytype, Proxytype, _short, type_name
+from gpucompute.types.core import GenericProxytype, Proxytype, _short, own_or_cast, type_name
 
 __all__ = ["Struct"]
 
@@ -78,12 +78,9 @@ class Struct(GenericProxytype):
 
     @classmethod
     def _promote(cls, value: Any) -> Any:
-        from gpucompute.types.anytype import Any as AnyProxy
-
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy) and cls._type_params is not None:
-            return value.cast(cls)
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if isinstance(value, Mapping) and cls._type_params is not None:
             return cls(**value)
         raise ProxyTypeError(f"expected {type_name(cls)}, got {type_name(value)} ({_short(value)})")

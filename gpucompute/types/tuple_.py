@@ -11,6 +11,7 @@ from gpucompute.types.core import (
     GenericProxytype,
     Proxytype,
     _short,
+    own_or_cast,
     promote,
     type_name,
 )
@@ -45,12 +46,9 @@ class Tuple(GenericProxytype):
 
     @classmethod
     def _promote(cls, value: Any) -> Any:
-        from gpucompute.types.anytype import Any as AnyProxy
-
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, AnyProxy) and cls._type_params is not None:
-            return value.cast(cls)
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if isinstance(value, (tuple, list)):
             if cls._type_params is None:
                 from gpucompute.types.proxify import proxify
