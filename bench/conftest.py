@@ -29,7 +29,6 @@ import sys
 import time
 import warnings
 import zlib
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -37,6 +36,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _machine  # noqa: E402  (bench/ is not a package)
+from _participants import Participant, enter  # noqa: E402
 
 from gpucompute import backends  # noqa: E402
 from gpucompute.testing import unavailable_reason  # noqa: E402
@@ -66,48 +66,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # --------------------------------------------------------------------------- participants
-@dataclass(frozen=True)
-class Participant:
-    """Who computes: ``kind`` is ``"ma"`` (numpy.ma), ``"nan"`` (NumPy + NaN) or ``"ours"``."""
-
-    label: str
-    kind: str
-    backend_name: str | None = None
-
-    @property
-    def backend(self) -> Any:
-        return backends.get(self.backend_name) if self.backend_name else None
-
-    @property
-    def device_kind(self) -> str:
-        kind = self.backend.device_info().kind if self.backend_name else "cpu"
-        return "gpu" if kind in ("cuda", "rocm") else kind
-
-    def prepare(self, op: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-        """A no-argument function running ``op(*args)`` and waiting for its result.
-
-        Ours is compiled with ``backend.compile`` (``jax.jit`` on JAX) and
-        synchronised inside the call; peers run with RuntimeWarnings (all-NaN
-        slices) silenced.
-        """
-        if self.kind != "ours":
-            def run_peer() -> Any:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    return op(*args)
-            return run_peer
-        backend = self.backend
-
-        def fresh(*a: Any) -> Any:  # a new function object: JAX's jit cache cannot reuse a compile
-            return op(*a)
-        compiled = backend.compile(fresh)
-
-        def run_ours() -> Any:
-            out = compiled(*args)
-            backend.synchronize(out)
-            return out
-        return run_ours
-
 
 PARTICIPANT_PARAMS = [
     pytest.param(Participant("numpy.ma", "ma"), id="numpy.ma"),
@@ -122,14 +80,7 @@ PARTICIPANT_PARAMS = [
 @pytest.fixture(params=PARTICIPANT_PARAMS)
 def participant(request: pytest.FixtureRequest):
     """One participant; for ours, its backend is also the configured one during the test."""
-    p: Participant = request.param
-    if p.kind != "ours":
-        yield p
-        return
-    from gpucompute.config import using_backend
-
-    with using_backend(p.backend_name):
-        yield p
+    yield from enter(request.param)
 
 
 # --------------------------------------------------------------------------- data

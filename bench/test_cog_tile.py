@@ -36,7 +36,7 @@ import mercantile
 import numpy as np
 import pytest
 import rasterio
-from _io_participants import Who, enter
+from _participants import Participant, enter
 from pyproj import Transformer
 from rasterio.transform import from_bounds, from_origin
 from rasterio.warp import reproject
@@ -55,9 +55,9 @@ RIO_TILER = "rio-tiler"
 RIO_TILER_OPEN = "rio-tiler (open readers)"
 
 
-@pytest.fixture(params=[pytest.param(Who(RIO_TILER, "peer"), id="rio-tiler"),
-                        pytest.param(Who(RIO_TILER_OPEN, "peer-open"), id="rio-tiler-open"),
-                        pytest.param(Who("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
+@pytest.fixture(params=[pytest.param(Participant(RIO_TILER, "peer"), id="rio-tiler"),
+                        pytest.param(Participant(RIO_TILER_OPEN, "peer-open"), id="rio-tiler-open"),
+                        pytest.param(Participant("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
 def participant(request):
     """Overrides the array benchmarks' participants: rio-tiler twice, and our reader."""
     yield from enter(request.param)

@@ -29,7 +29,7 @@ import time
 import numpy as np
 import pytest
 import rasterio
-from _io_participants import Who, enter
+from _participants import Participant, enter
 from rasterio.transform import from_origin
 from rasterio.warp import reproject, transform_bounds
 
@@ -43,8 +43,8 @@ NODATA = -9999.0
 PEER = "rasterio.warp.reproject"
 
 
-@pytest.fixture(params=[pytest.param(Who(PEER, "peer"), id="rasterio"),
-                        pytest.param(Who("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
+@pytest.fixture(params=[pytest.param(Participant(PEER, "peer"), id="rasterio"),
+                        pytest.param(Participant("gpucompute[numpy]", "ours", "numpy"), id="ours-numpy")])
 def participant(request):
     """Overrides the array benchmarks' participants: the GDAL peer and our reader."""
     yield from enter(request.param)
