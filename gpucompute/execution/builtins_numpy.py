@@ -8,7 +8,7 @@ signature table of :mod:`gpucompute.numpy._signatures` (routines, ``linalg``,
 ``.ma``) with the arguments as recorded; results stay on the device.
 
 Inside a compiled (JAX) program a routine whose output shape depends on the
-values raises :class:`~gpucompute.errors.DataDependentShapeError`, so the
+values fails (DataDependentShapeError or a JAX concretization error), and the
 program is run eagerly instead (see :mod:`gpucompute.execution.program`).
 """
 
@@ -21,40 +21,27 @@ import numpy as np
 
 import gpucompute.array as ga
 from gpucompute.array._ufuncs import UFUNC_TABLE, UFUNCS
-from gpucompute.errors import DataDependentShapeError
 from gpucompute.execution.builtins_array import cast
 from gpucompute.graft.registry import BUILTINS
 from gpucompute.numpy._signatures import ENGINE_KEYWORDS, LINALG, MA, ROUTINES
 
-__all__ = ["NUMPY_BUILTINS", "engine_builtin", "is_trace_error"]
-
-_TRACE_ERROR_MARKERS = ("Concretization", "Tracer", "NonConcrete")
-
-
-def is_trace_error(exc: BaseException) -> bool:
-    """True for JAX's errors about a traced value that had to be concrete (a data-dependent shape)."""
-    cls = type(exc)
-    return cls.__module__.startswith("jax") and any(m in cls.__name__ for m in _TRACE_ERROR_MARKERS)
-
+__all__ = ["NUMPY_BUILTINS", "engine_builtin"]
 
 def engine_builtin(routine: Callable[..., Any], graft_name: str, adapt: Callable[..., Any] | None = None,
                    renames: dict[str, str] | None = None) -> Callable[..., Any]:
-    """A builtin calling ``routine``; JAX concretization errors become DataDependentShapeError."""
+    """A builtin calling ``routine``, with keyword renames and an optional argument adapter.
+
+    JAX's errors for values that had to be concrete are not handled here: the
+    compiled-program runner recognises them (also when wrapped) and evaluates
+    the graft eagerly instead.
+    """
 
     def builtin(*args: Any, **kwargs: Any) -> Any:
         if renames:
             kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
-        try:
-            if adapt is not None:
-                return adapt(routine, *args, **kwargs)
-            return routine(*args, **kwargs)
-        except Exception as exc:
-            if is_trace_error(exc):
-                raise DataDependentShapeError(
-                    f"{graft_name}: the output shape depends on the values, so it cannot run in a "
-                    f"compiled program ({type(exc).__name__})"
-                ) from exc
-            raise
+        if adapt is not None:
+            return adapt(routine, *args, **kwargs)
+        return routine(*args, **kwargs)
 
     builtin.__name__ = graft_name.rsplit(".", 1)[-1]
     builtin.__qualname__ = graft_name
