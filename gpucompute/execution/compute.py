@@ -166,6 +166,8 @@ def to_host(value: Any) -> Any:
 
     if isinstance(value, MaskedArray):
         return value.to_numpy()
+    if hasattr(value, "__pixels_fields__"):  # imagery values: their pixels
+        return value.replace(**{name: to_host(getattr(value, name)) for name in value.__pixels_fields__})
     if isinstance(value, (list, tuple)):
         items = [to_host(v) for v in value]
         return tuple(items) if isinstance(value, tuple) else items

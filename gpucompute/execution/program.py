@@ -48,10 +48,23 @@ def load_builtins():
     return BUILTINS
 
 
+_plan_view: Any = None
+
+
+def _plan_builtins() -> Any:
+    """The builtins as the interpreter sees them: non-imagery ones compute lazy pixels first."""
+    global _plan_view
+    if _plan_view is None:
+        from gpucompute.execution._forcing import ForcingBuiltins
+
+        _plan_view = ForcingBuiltins(load_builtins())
+    return _plan_view
+
+
 def _interpret(graft: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
     from gpucompute.graft.interpreter import interpret
 
-    builtins = load_builtins()
+    builtins = _plan_builtins()
     if not values:
         return interpret(graft, builtins)
     function = interpret({**graft, "parameters": list(values)}, builtins)
@@ -67,9 +80,11 @@ def evaluate(graft: Mapping[str, Any], values: Mapping[str, Any], *, compiled: b
     """
     from gpucompute.config import get_backend
 
+    from gpucompute.execution.pixels import resolve
+
     backend = get_backend()
     if not (compiled and backend.traces):
-        return _interpret(graft, values)
+        return resolve(_interpret(graft, values))
     return _evaluate_compiled(backend, graft, values)
 
 
