@@ -31,3 +31,38 @@ def rng(request):
     """A random generator seeded from the test's name, so failures reproduce."""
     seed = zlib.crc32(request.node.nodeid.encode())
     return np.random.default_rng(seed)
+
+
+@pytest.fixture(scope="session")
+def _imagery_home(tmp_path_factory):
+    """A catalog home holding the imagery test product, built once per session."""
+    import os
+
+    from gpucompute.catalog import reset_catalog
+    from gpucompute.testing.imagery import build_imagery_product
+
+    home = tmp_path_factory.mktemp("imagery-home")
+    old = os.environ.get("GPUCOMPUTE_HOME")
+    os.environ["GPUCOMPUTE_HOME"] = str(home)
+    reset_catalog()
+    try:
+        fixture = build_imagery_product()
+    finally:
+        if old is None:
+            os.environ.pop("GPUCOMPUTE_HOME", None)
+        else:
+            os.environ["GPUCOMPUTE_HOME"] = old
+        reset_catalog()
+    return home, fixture
+
+
+@pytest.fixture
+def imagery(_imagery_home, monkeypatch):
+    """The imagery test product (see ``gpucompute.testing.imagery``), its catalog made the default."""
+    from gpucompute.catalog import reset_catalog
+
+    home, fixture = _imagery_home
+    monkeypatch.setenv("GPUCOMPUTE_HOME", str(home))
+    reset_catalog()
+    yield fixture
+    reset_catalog()
