@@ -24,17 +24,24 @@ _TYPES = [
     "Function", "parameter", "identifier", "ifelse", "proxify", "e", "pi", "inf", "nan",
     "Array", "MaskedArray", "Scalar", "DType",
     "Geometry", "GeometryCollection", "Feature", "FeatureCollection", "load_geojson", "load_geojson_file",
-    "GeoContext", "Kernel",
+    "GeoContext", "Kernel", "Image", "ImageCollection", "ImageCollectionGroupby",
+    "where", "concat", "conv2d", "normalized_difference", "arctan2",
+    "log", "log2", "log10", "log1p", "sqrt", "cos", "arccos", "sin", "arcsin", "tan", "arctan", "exp", "square",
 ]
+#: Dynamic Compute names, so ``import gpucompute as dc`` works too (``dc.catalog`` is the catalog
+#: package, which also holds ``save_to_blob`` and the other saved-object functions).
+_DC = ["Mosaic", "ImageStack", "ImageStackGroupBy", "DotDict", "dot", "resolution_x", "resolution_y",
+       "gradient_x", "gradient_y", "as_compute_map"]
 
 #: Public name -> module that defines it; resolved lazily by ``__getattr__``.
 _LAZY: dict[str, str] = {
     **{name: "gpucompute.types" for name in _TYPES},
+    **{name: "gpucompute.dc" for name in _DC},
     "compute": "gpucompute.execution",
     "inspect": "gpucompute.execution",
     "DLTile": "gpucompute.geo",
 }
-_SUBMODULES = {"numpy", "types", "graft", "execution", "geo", "catalog", "raster", "array"}
+_SUBMODULES = {"numpy", "types", "graft", "execution", "geo", "catalog", "raster", "array", "dc"}
 
 __all__ = ["__version__", "errors", "get_backend", "set_backend", "using_backend", "ParameterError",
            "ProxyTypeError", *_LAZY, *sorted(_SUBMODULES)]

@@ -81,15 +81,16 @@ __all__ = [
 from gpucompute.catalog.rastering import ImageGrid  # noqa: E402
 from gpucompute.catalog.demo import DEMO_PRODUCT_ID, demo_product, ensure_demo_product  # noqa: E402
 
-# Dynamic Compute's ``dc.catalog.save_to_blob`` family stores proxies' grafts in this catalog's blobs;
-# it lives with the execution layer (it needs the proxy types) and is loaded on first use.
-_SAVED = ("save_to_blob", "load_from_blob", "print_blobs", "share_blob", "delete_blob")
+# Dynamic Compute's ``dc.catalog.save_to_blob`` family stores proxies' grafts in this catalog's blobs, so
+# ``import gpucompute as dc; dc.catalog.save_to_blob(...)`` works; it needs the proxy types, so it is
+# loaded from gpucompute.dc.catalog on first use.
+_SAVED = ("save_to_blob", "load_from_blob", "print_blobs", "share_blob", "delete_blob", "find_blobs")
 __all__ += list(_SAVED)
 
 
 def __getattr__(name: str):
     if name in _SAVED:
-        from gpucompute.execution import saved
+        from gpucompute.dc import catalog as saved_objects
 
-        return getattr(saved, name)
+        return getattr(saved_objects, name)
     raise AttributeError(f"module 'gpucompute.catalog' has no attribute {name!r}")

@@ -19,7 +19,7 @@ __all__: list[str] = []
 
 @imagery_builtin("wf.Image.load")
 def image_load(image_id: str, resampler: str | None = None, processing_level: str | None = None) -> ImageValue:
-    """The catalog image ``image_id`` on the GeoContext (empty where it does not reach)."""
+    """The catalog image ``image_id`` on the GeoContext (masked where it does not reach)."""
     from gpucompute.catalog import Image
 
     geoctx = geoctx_or_fail()

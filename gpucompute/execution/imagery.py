@@ -104,6 +104,7 @@ def imagery_builtin(*names: str) -> Any:
 
     def register(fn: Any) -> Any:
         fn.accepts_pixels = True
+        fn.plans_imagery = True  # a graft applying it is planned on the host, not compiled whole
         return BUILTINS.register(*names)(fn)
 
     return register

@@ -98,8 +98,12 @@ def _evaluate_compiled(backend: Any, graft: Mapping[str, Any], values: Mapping[s
     from gpucompute.graft.hashing import content_hash
 
     digest = content_hash({**graft, "parameters": sorted(values)} if values else graft)
+    if digest not in _eager_only and _plans_imagery(graft):
+        _eager_only.add(digest)  # imagery is planned on the host; its pixels compile on their own
     if digest in _eager_only:
-        return _interpret(graft, values)
+        from gpucompute.execution.pixels import resolve
+
+        return resolve(_interpret(graft, values))
     traced = tuple(sorted(name for name, v in values.items() if _is_array(backend, v)))
     static = tuple(sorted((name, _freeze(v)) for name, v in values.items() if name not in traced))
     key = (digest, traced)
@@ -117,6 +121,21 @@ def _evaluate_compiled(backend: Any, graft: Mapping[str, Any], values: Mapping[s
             _eager_only.add(digest)
             return _interpret(graft, values)
         raise
+
+
+def _plans_imagery(graft: Mapping[str, Any]) -> bool:
+    """True if ``graft`` (or a function inside it) applies an imagery builtin (see ``imagery_builtin``)."""
+    builtins = load_builtins()
+    stack: list[Any] = [graft]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list) and node and isinstance(node[0], str):
+            entry = builtins.get(node[0]) if node[0] in builtins else None
+            if getattr(entry, "plans_imagery", False):
+                return True
+    return False
 
 
 def _from_tracing(exc: BaseException | None) -> bool:

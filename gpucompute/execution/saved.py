@@ -52,15 +52,25 @@ def register_type(cls: type, name: str | None = None) -> type:
     return cls
 
 
+_DEFAULT_MODULES = ("gpucompute.types", "gpucompute.dc")
+_defaults_loaded = False
+
+
 def _registry() -> dict[str, type]:
-    if not PROXY_TYPES:
-        from gpucompute import types
+    """:data:`PROXY_TYPES`, with the proxy classes of the Workflows and Dynamic Compute APIs added once."""
+    global _defaults_loaded
+    if not _defaults_loaded:
+        import importlib
+
         from gpucompute.types.core import Proxytype
 
-        for name in types.__all__:
-            obj = getattr(types, name)
-            if isinstance(obj, type) and issubclass(obj, Proxytype):
-                PROXY_TYPES.setdefault(obj.__name__, obj)
+        for module_name in _DEFAULT_MODULES:
+            module = importlib.import_module(module_name)
+            for name in getattr(module, "__all__", ()):
+                obj = getattr(module, name, None)
+                if isinstance(obj, type) and issubclass(obj, Proxytype):
+                    PROXY_TYPES.setdefault(obj.__name__, obj)
+        _defaults_loaded = True
     return PROXY_TYPES
 
 
@@ -70,7 +80,8 @@ def encode_type(tp: Any) -> dict[str, Any]:
     from gpucompute.types.core import GenericProxytype, Proxytype
 
     if isinstance(tp, type) and issubclass(tp, Proxytype):
-        if issubclass(tp, GenericProxytype) and tp._type_params is not None:
+        # a named subclass of a parametrised type (Datetime is a Struct[...]) is saved by its own name
+        if issubclass(tp, GenericProxytype) and "_type_params" in vars(tp) and tp._type_params is not None:
             base = tp._generic_base()
             return {"type": base.__name__, "params": [encode_type(p) for p in tp._type_params]}
         return {"type": tp.__name__}
@@ -120,12 +131,32 @@ def decode_type(desc: Any) -> Any:
 
 
 # ---- blobs ----------------------------------------------------------------------------------------
+def _refuse_session_only(graft: Mapping[str, Any], what: str) -> None:
+    """Raise GraftError if ``graft`` applies a builtin marked ``session_only`` (it names an object of this process)."""
+    from gpucompute.execution.program import load_builtins
+
+    builtins = load_builtins()
+    stack: list[Any] = [graft]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            head = node[0] if node else None
+            if isinstance(head, str) and head in builtins and getattr(builtins[head], "session_only", False):
+                raise GraftError(
+                    f"cannot save this {what}: it applies {head!r}, which refers to a Python object that exists only "
+                    "in this session (such as a function that could not be traced into a graft); rewrite that part "
+                    "with proxy operations so it can be saved"
+                )
+            stack.extend(node)
 def _document(obj: Any) -> str:
     from gpucompute.graft import dumps
     from gpucompute.types.core import Proxytype
 
     if not isinstance(obj, Proxytype):
         raise ProxyTypeError(f"save_to_blob saves proxy objects (wf.Int, wf.Array, ...), got {type(obj).__name__}")
+    _refuse_session_only(obj.graft, type(obj).__name__)
     try:
         graft_text = dumps(obj.graft)
     except (GraftError, TypeError, ValueError) as exc:

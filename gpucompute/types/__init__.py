@@ -18,6 +18,13 @@ from gpucompute.types.dtype import DType
 from gpucompute.types.feature import Feature, FeatureCollection, load_geojson, load_geojson_file
 from gpucompute.types.geocontext import GeoContext
 from gpucompute.types.geometry import Geometry, GeometryCollection
+from gpucompute.types.image import Image
+from gpucompute.types.imagecollection import ImageCollection
+from gpucompute.types.imagecollection_groupby import ImageCollectionGroupby
+from gpucompute.types.imagery_functions import (
+    arccos, arcsin, arctan, arctan2, concat, conv2d, cos, exp, log, log1p, log2, log10, normalized_difference, sin,
+    sqrt, square, tan, where,
+)
 from gpucompute.types.kernel import Kernel
 from gpucompute.types.function import Function
 from gpucompute.types.masked_array import MaskedArray
@@ -32,5 +39,7 @@ __all__ = [
     "Function", "parameter", "identifier", "ifelse", "proxify", "e", "pi", "inf", "nan",
     "BaseArray", "Array", "MaskedArray", "Scalar", "DType",
     "Geometry", "GeometryCollection", "Feature", "FeatureCollection", "load_geojson", "load_geojson_file",
-    "GeoContext", "Kernel",
+    "GeoContext", "Kernel", "Image", "ImageCollection", "ImageCollectionGroupby",
+    "where", "concat", "conv2d", "normalized_difference", "arctan2",
+    "log", "log2", "log10", "log1p", "sqrt", "cos", "arccos", "sin", "arcsin", "tan", "arctan", "exp", "square",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gpucompute.errors import ProxyTypeError, RoutineNotSupportedError
+from gpucompute.errors import ProxyTypeError
 from gpucompute.types.core import NumPyMixin, Proxytype, _short, type_name
 from gpucompute.types.dtype import DType
 from gpucompute.types.scalar import UfuncOperators
@@ -87,6 +87,10 @@ class BaseArray(UfuncOperators, NumPyMixin, Proxytype):
     def to_imagery(self, properties: Any = None, bandinfo: Any = None) -> Any:
         """An ImageCollection made of this array (3-D: one image, 4-D: one per first index; ``wf.to_imagery``).
 
+        As in Workflows, the result is always an ImageCollection (a 3-D array
+        gives a collection of one image); see
+        :func:`gpucompute.types.imagery_convert.to_imagery`.
+
         Parameters
         ----------
         properties : dict or list of dict, optional
@@ -94,33 +98,10 @@ class BaseArray(UfuncOperators, NumPyMixin, Proxytype):
             gives one dict per image.
         bandinfo : dict, optional
             Band name -> band properties; bands default to ``band_1`` ... ``band_N``.
-
-        Raises
-        ------
-        ProxyTypeError
-            For properties that are not a dict or list, or bandinfo that is not a dict.
-        RoutineNotSupportedError
-            While the imagery types are not available in this installation.
         """
-        from gpucompute.types.containers import Dict, List
+        from gpucompute.types.imagery_convert import to_imagery
 
-        if not isinstance(properties, (type(None), dict, list, Dict, List)):
-            raise ProxyTypeError(
-                f"to_imagery: properties must be a dict (3-D array) or a list of dicts (4-D array), "
-                f"got {type_name(properties)} ({_short(properties)})"
-            )
-        if not isinstance(bandinfo, (type(None), dict, Dict)):
-            raise ProxyTypeError(f"to_imagery: bandinfo must be a dict, got {type_name(bandinfo)} ({_short(bandinfo)})")
-        try:
-            from gpucompute.types import ImageCollection  # type: ignore[attr-defined]
-        except ImportError:
-            raise RoutineNotSupportedError(
-                "to_imagery needs the imagery types (ImageCollection), which are not available yet; "
-                "compute the array and use it as a NumPy array instead"
-            ) from None
-        from gpucompute.types.proxify import proxify
-
-        return ImageCollection._from_apply("wf.to_imagery", self, proxify(properties), proxify(bandinfo))
+        return to_imagery(self, properties, bandinfo)
 
     def __getitem__(self, index: Any) -> BaseArray:
         """NumPy indexing (``wf.array.getitem``); see :func:`typecheck_getitem` for what is allowed."""

@@ -60,6 +60,16 @@ class Feature(GeometryMixin, Struct[{"geometry": Geometry, "properties": Dict[St
             raise ProxyTypeError(f"Feature.from_geojson: expected type 'Feature' with a 'geometry', got {_short(geojson)}")
         return cls(geometry=geojson["geometry"], properties=geojson.get("properties") or {})
 
+    def rasterize(self, value: Any = 1, default_value: Any = 1) -> Any:
+        """An Image with one band ``"features"`` and this Feature's properties.
+
+        ``value`` is a number, or the name of a property holding one
+        (``default_value`` where the property is missing).
+        """
+        from gpucompute.types.imagery_convert import rasterize
+
+        return rasterize(self, value, default_value)
+
     @classmethod
     def _unmarshal(cls, value: Any) -> Any:
         from gpucompute.execution.results_vector import FeatureResult
@@ -102,6 +112,13 @@ class FeatureCollection(VectorCollectionMixin, Struct[{"features": List[Feature]
         The local engine has no vector store yet: computing it raises ``NotFoundError``.
         """
         return cls._from_apply("wf.FeatureCollection.from_vector", promote(id, Str, "from_vector_id argument 'id'"))
+
+    def rasterize(self, value: Any = 1, default_value: Any = 1, merge_algorithm: Any = "add") -> Any:
+        """An Image with one band ``"features"``; where shapes overlap their values are summed
+        (``merge_algorithm="add"``) or the last one wins (``"replace"``)."""
+        from gpucompute.types.imagery_convert import rasterize
+
+        return rasterize(self, value, default_value, merge_algorithm)
 
     def _attr(self, name: str) -> Any:
         # the engine's value is the list of features itself

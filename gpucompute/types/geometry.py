@@ -5,7 +5,7 @@ and a ``GeometryCollection`` is a plain list of them, so the language's
 collection builtins (``wf.map``, ``wf.filter``, ``wf.length``...) work on it
 unchanged.  Shapely does the geometry work (``wf.buffer``); literal input is
 checked with shapely when the graph is built, so a bad polygon fails at the
-line that wrote it.  ``rasterize`` (which returns an Image) is not here yet.
+line that wrote it.  ``rasterize`` burns the shape into an Image on the GeoContext.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class GeoJSONPromotion:
 
 
 class GeometryMixin(GeoJSONPromotion):
-    """``buffer`` for every vector type (``rasterize`` will join it once Image exists)."""
+    """``buffer`` and ``rasterize`` for every single vector type."""
 
     __slots__ = ()
     #: The proxy type that ``buffer`` returns (``None``: the object's own type).
@@ -102,6 +102,12 @@ class GeometryMixin(GeoJSONPromotion):
         dist = promote(distance, Float, f"{type_name(self)}.buffer() argument 'distance'")
         result = type(self)._buffer_result or type(self)
         return result._from_apply("wf.buffer", self, dist)
+
+    def rasterize(self, value: Any = 1) -> Any:
+        """An Image with one band ``"features"``: ``value`` inside the shape, masked outside (``wf.rasterize``)."""
+        from gpucompute.types.imagery_convert import rasterize
+
+        return rasterize(self, value)
 
 
 class VectorCollectionMixin(GeoJSONPromotion):

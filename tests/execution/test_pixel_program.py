@@ -9,8 +9,8 @@ from gpucompute.execution import pixels as px
 from gpucompute.types.imagecollection import ImageCollection
 
 
-def test_bucket_is_next_power_of_two():
-    assert [px.bucket(n) for n in (0, 1, 2, 3, 4, 5, 8, 9, 17)] == [0, 1, 2, 4, 4, 8, 8, 16, 32]
+def test_buckets_are_powers_of_two_then_multiples_of_eight():
+    assert [px.bucket(n) for n in (0, 1, 2, 3, 4, 5, 8, 9, 17, 20, 24, 25)] == [0, 1, 2, 4, 4, 8, 8, 16, 24, 24, 24, 32]
 
 
 def test_collection_reads_the_fixture_values(imagery, backend):

@@ -31,10 +31,10 @@ COLLECTION = {"map", "filter", "reduce", "sorted", "length", "contains"}
 
 # (methods, fields) per seed class
 REFERENCE = {
-    Geometry: ({"buffer", "from_geo_interface", "from_geojson"}, {"type", "coordinates"}),
-    GeometryCollection: ({"buffer", "from_geojson"} | COLLECTION, {"type", "geometries"}),
-    Feature: ({"buffer", "from_geojson"}, {"geometry", "properties"}),
-    FeatureCollection: ({"from_geojson", "from_vector_id"} | COLLECTION, {"features"}),
+    Geometry: ({"buffer", "from_geo_interface", "from_geojson", "rasterize"}, {"type", "coordinates"}),
+    GeometryCollection: ({"buffer", "from_geojson", "rasterize"} | COLLECTION, {"type", "geometries"}),
+    Feature: ({"buffer", "from_geojson", "rasterize"}, {"geometry", "properties"}),
+    FeatureCollection: ({"from_geojson", "from_vector_id", "rasterize"} | COLLECTION, {"features"}),
     GeoContext: (
         {"coords_to_index", "from_dltile_key", "from_scenes", "from_xyz_tile", "index_to_coords"},
         {"align_pixels", "all_touched", "arr_shape", "bounds", "bounds_crs", "crs", "gdal_geotrans", "geometry",
