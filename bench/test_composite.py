@@ -44,6 +44,8 @@ MAX_CLOUD = 0.5
 BANDS = ("red", "green", "blue", "nir")
 START, END = "2023-03-01", "2023-06-01"
 PEER = "rasterio+numpy.ma"
+#: The pixel operation ``ImageStack.median(axis="images")`` records, with its static arguments.
+MEDIAN_OP, MEDIAN_STATIC = "dc.reduce", {"reducer": "median", "axis": 0, "keepdims": False}
 
 
 def _participants() -> list:
@@ -146,6 +148,7 @@ def test_composite(participant, demo, measure):
 
 def test_composite_pixels(participant, demo, measure):
     """The pixel phase alone: median over images of the already-read stack."""
+    import gpucompute.dc._runtime_pixels  # noqa: F401  (registers MEDIAN_OP)
     from gpucompute.array import MaskedArray
     from gpucompute.execution import pixels
     from gpucompute.execution._pixel_inputs import read_host
