@@ -23,24 +23,19 @@ from gpucompute.errors import ComputeError
 __all__ = ["CollectionValue", "ImageValue", "imagery_builtin", "is_imagery"]
 
 
-@dataclasses.dataclass(frozen=True)
-class ImageValue:
-    """An image: pixels ``(bands, y, x)`` (None when empty), properties and band info."""
-
-    pixels: Any
-    properties: dict
-    bandinfo: dict
-    geocontext: Any = None
+class _ImageryValue:
+    """What both values share: replacing fields, emptiness and band names."""
 
     __pixels_fields__ = ("pixels",)
+    _what = "imagery"
 
-    def replace(self, **changes: Any) -> ImageValue:
+    def replace(self, **changes: Any) -> Any:
         return dataclasses.replace(self, **changes)
 
     @property
     def ndarray(self) -> Any:
         if self.pixels is None:
-            raise ComputeError("the Image is empty (there is no data in this GeoContext), so it has no ndarray; "
+            raise ComputeError(f"the {self._what} is empty (no data in this GeoContext), so it has no ndarray; "
                                "use replace_empty_with to give it values")
         return self.pixels
 
@@ -58,7 +53,19 @@ class ImageValue:
 
 
 @dataclasses.dataclass(frozen=True)
-class CollectionValue:
+class ImageValue(_ImageryValue):
+    """An image: pixels ``(bands, y, x)`` (None when empty), properties and band info."""
+
+    pixels: Any
+    properties: dict
+    bandinfo: dict
+    geocontext: Any = None
+
+    _what = "Image"
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectionValue(_ImageryValue):
     """A collection: pixels ``(images, bands, y, x)`` (None when empty), one property dict per image."""
 
     pixels: Any
@@ -66,29 +73,7 @@ class CollectionValue:
     bandinfo: dict
     geocontext: Any = None
 
-    __pixels_fields__ = ("pixels",)
-
-    def replace(self, **changes: Any) -> CollectionValue:
-        return dataclasses.replace(self, **changes)
-
-    @property
-    def ndarray(self) -> Any:
-        if self.pixels is None:
-            raise ComputeError("the ImageCollection is empty (no images in this GeoContext), so it has no "
-                               "ndarray; use replace_empty_with to give it values")
-        return self.pixels
-
-    @property
-    def empty(self) -> bool:
-        return self.pixels is None
-
-    @property
-    def bandnames(self) -> list[str]:
-        return list(self.bandinfo)
-
-    @property
-    def nbands(self) -> int:
-        return len(self.bandinfo)
+    _what = "ImageCollection"
 
     def __len__(self) -> int:
         return len(self.properties)

@@ -123,19 +123,24 @@ def _evaluate_compiled(backend: Any, graft: Mapping[str, Any], values: Mapping[s
         raise
 
 
-def _plans_imagery(graft: Mapping[str, Any]) -> bool:
-    """True if ``graft`` (or a function inside it) applies an imagery builtin (see ``imagery_builtin``)."""
+def applied_builtins(graft: Mapping[str, Any]) -> Any:
+    """Yield ``(name, implementation)`` for every builtin ``graft`` (or a function inside it) applies."""
     builtins = load_builtins()
     stack: list[Any] = [graft]
     while stack:
         node = stack.pop()
         if isinstance(node, Mapping):
             stack.extend(node.values())
-        elif isinstance(node, list) and node and isinstance(node[0], str):
-            entry = builtins.get(node[0]) if node[0] in builtins else None
-            if getattr(entry, "plans_imagery", False):
-                return True
-    return False
+        elif isinstance(node, list) and node:
+            head = node[0]
+            if isinstance(head, str) and head in builtins:
+                yield head, builtins[head]
+            stack.extend(node[1:])
+
+
+def _plans_imagery(graft: Mapping[str, Any]) -> bool:
+    """True if ``graft`` applies an imagery builtin (see ``imagery_builtin``): it is planned, not compiled whole."""
+    return any(getattr(fn, "plans_imagery", False) for _, fn in applied_builtins(graft))
 
 
 def _from_tracing(exc: BaseException | None) -> bool:

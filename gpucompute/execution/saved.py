@@ -133,23 +133,17 @@ def decode_type(desc: Any) -> Any:
 # ---- blobs ----------------------------------------------------------------------------------------
 def _refuse_session_only(graft: Mapping[str, Any], what: str) -> None:
     """Raise GraftError if ``graft`` applies a builtin marked ``session_only`` (it names an object of this process)."""
-    from gpucompute.execution.program import load_builtins
+    from gpucompute.execution.program import applied_builtins
 
-    builtins = load_builtins()
-    stack: list[Any] = [graft]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            head = node[0] if node else None
-            if isinstance(head, str) and head in builtins and getattr(builtins[head], "session_only", False):
-                raise GraftError(
-                    f"cannot save this {what}: it applies {head!r}, which refers to a Python object that exists only "
-                    "in this session (such as a function that could not be traced into a graft); rewrite that part "
-                    "with proxy operations so it can be saved"
-                )
-            stack.extend(node)
+    for name, fn in applied_builtins(graft):
+        if getattr(fn, "session_only", False):
+            raise GraftError(
+                f"cannot save this {what}: it applies {name!r}, which refers to a Python object that exists only "
+                "in this session (such as a function that could not be traced into a graft); rewrite that part "
+                "with proxy operations so it can be saved"
+            )
+
+
 def _document(obj: Any) -> str:
     from gpucompute.graft import dumps
     from gpucompute.types.core import Proxytype
