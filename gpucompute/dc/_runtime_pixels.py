@@ -9,7 +9,6 @@ x)``) and records pixel operations; the band axis is ``ndim - 3``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -17,6 +16,8 @@ import numpy as np
 
 from gpucompute.errors import ComputeError
 from gpucompute.execution import pixels as px
+from gpucompute.execution._band_align import take_bands
+from gpucompute.execution.builtins_imagery_bands import concat_pixels
 from gpucompute.execution.imagery import (
     CollectionValue,
     ImageValue,
@@ -40,13 +41,6 @@ def _entry(name: str, info: dict | None = None) -> dict:
 
 
 # ---- bands ---------------------------------------------------------------------------------------------
-@px.pixel_op("dc.take_bands")
-def _take_bands(x: Any, *, indices: tuple, axis: int) -> Any:
-    from gpucompute.array import take
-
-    return take(x, x.backend.xp.asarray(np.asarray(indices, dtype=np.int32)), axis=axis)
-
-
 @imagery_builtin("dc.pick_bands")
 def pick_bands(value: Any, bands: str) -> Any:
     """The bands named in ``bands`` (space-separated), in that order."""
@@ -57,18 +51,9 @@ def pick_bands(value: Any, bands: str) -> Any:
     if missing:
         raise ComputeError(f"pick_bands: no band(s) {missing}; the bands are {have}")
     bandinfo = {n: dict(value.bandinfo[n]) for n in names}
-    pixels = value.pixels
     if names == have:
         return value
-    if pixels.op == "read" and set(names) <= set(pixels.payload.bands):
-        new = px.read(dataclasses.replace(pixels.payload, bands=tuple(names)))
-    else:
-        axis = _band_axis(value)
-        shape = list(pixels.shape)
-        shape[axis] = len(names)
-        new = px.apply("dc.take_bands", pixels, shape=shape, length=_length(value),
-                       indices=tuple(have.index(n) for n in names), axis=axis)
-    return value.replace(pixels=new, bandinfo=bandinfo)
+    return value.replace(pixels=take_bands(value.pixels, [have.index(n) for n in names]), bandinfo=bandinfo)
 
 
 @imagery_builtin("dc.rename_bands")
@@ -81,15 +66,6 @@ def rename_bands(value: Any, bands: str) -> Any:
         raise ComputeError(f"rename_bands: got {len(names)} name(s) {names} for {value.nbands} band(s) "
                            f"{value.bandnames}")
     return value.replace(bandinfo={n: _entry(n, info) for n, info in zip(names, value.bandinfo.values())})
-
-
-@px.pixel_op("dc.concat_bands")
-def _concat_bands(a: Any, b: Any, *, axis: int) -> Any:
-    from gpucompute.array import broadcast_to, concatenate
-
-    if b.ndim < a.ndim:  # a Mosaic joined to every image of a stack
-        b = broadcast_to(b[None], (a.shape[0],) + tuple(b.shape))
-    return concatenate([a, b], axis=axis)
 
 
 @imagery_builtin("dc.concat_bands")
@@ -108,11 +84,8 @@ def concat_bands(a: Any, b: Any) -> Any:
             k += 1
             new = f"{name}_{k}"
         bandinfo[new] = _entry(new, info)
-    axis = _band_axis(a)
-    shape = list(a.pixels.shape)
-    shape[axis] += b.nbands
-    pixels = px.apply("dc.concat_bands", a.pixels, b.pixels, shape=shape, length=_length(a), axis=axis)
-    return a.replace(pixels=pixels, bandinfo=bandinfo)
+    broadcast = isinstance(a, CollectionValue) and not isinstance(b, CollectionValue)
+    return a.replace(pixels=concat_pixels(a.pixels, b.pixels, broadcast), bandinfo=bandinfo)
 
 
 # ---- reductions ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ rules; the operator, math, ``where`` and ``arctan2`` builtins all use it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,20 +84,33 @@ def pair_bands(a_names: Sequence[str], b_names: Sequence[str], what: str) -> Pai
                    False, "a")
 
 
-@px.pixel_op("math.take_bands")
-def _take(value: Any, *, index: tuple) -> Any:
+@px.pixel_op("bands.pick")
+def _pick(x: Any, *, indices: tuple[int, ...]) -> Any:
     from gpucompute.array import take
 
-    return take(value, list(index), axis=-3)
+    return take(x, list(indices), axis=x.ndim - 3)
 
 
-def take_bands(pixels: Any, index: tuple | None, length: int | None) -> Any:
-    """``pixels`` with its bands (axis -3) reordered by ``index`` (unchanged for None)."""
-    if index is None:
+def take_bands(pixels: Any, indices: Sequence[int] | None) -> Any:
+    """``pixels`` with the bands (axis -3) at ``indices`` (unchanged for None), pruning reads where it can.
+
+    A pick from a read leaf becomes a read of fewer bands (the others are never
+    read) and a pick of a pick becomes one pick.
+    """
+    if indices is None:
         return pixels
+    indices = tuple(int(i) for i in indices)
+    if indices == tuple(range(pixels.shape[-3])):
+        return pixels
+    if pixels.op == "read":
+        spec = pixels.payload
+        return px.read(dataclasses.replace(spec, bands=tuple(spec.bands[i] for i in indices)))
+    if pixels.op == "bands.pick":
+        inner = dict(pixels.static)["indices"]
+        return take_bands(pixels.inputs[0], [inner[i] for i in indices])
     shape = list(pixels.shape)
-    shape[-3] = len(index)
-    return px.apply("math.take_bands", pixels, shape=tuple(shape), length=length, index=tuple(index))
+    shape[-3] = len(indices)
+    return px.apply("bands.pick", pixels, shape=tuple(shape), length=pixels.length, indices=indices)
 
 
 def combine_properties(values: Sequence[Any], what: str) -> tuple[Any, int | None]:
@@ -172,7 +186,7 @@ def combine(op: str, operands: Sequence[Any], *, name: Callable[[list, str | Non
     else:
         bandinfo = {n: intersect_dicts([v.bandinfo[b] for v, b in zip(operands, group) if b is not None])
                     for n, group in zip(names, groups)}
-    inputs = [take_bands(v.pixels, reorder[k], _length_of(v)) if is_operand_imagery(v) else v
+    inputs = [take_bands(v.pixels, reorder[k]) if is_operand_imagery(v) else v
               for k, v in enumerate(operands)]
     shape = np.broadcast_shapes(*(_shape(v) for v in inputs))
     pixels = px.apply(op, *inputs, shape=shape, length=length, **static)
@@ -205,7 +219,3 @@ def align_bands(operands: Sequence[Any], what: str) -> tuple[list, list, dict]:
         groups.append([None if not is_operand_imagery(v) else (band if v.nbands > 1 else v.bandnames[0])
                        for v in operands])
     return groups, list(ref), reorder
-
-
-def _length_of(value: Any) -> int | None:
-    return len(value.properties) if isinstance(value, CollectionValue) else None

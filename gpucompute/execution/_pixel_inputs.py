@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gpucompute.execution.pixels import Pixels, ReadSpec, bucket
+from gpucompute.execution.pixels import Pixels, ReadSpec, bucket, fit_length
 
 __all__ = ["load_leaves", "read_host"]
 
@@ -79,25 +79,18 @@ def _constant(value: Any, backend: Any, length: int | None, pad: bool) -> Any:
     if isinstance(value, MaskedArray):
         if value.backend is not backend:
             value = value.to_backend(backend)
-        if pad and length is not None:
-            data, mask = _pad(backend.to_numpy(value.data), backend.to_numpy(value.mask), length)
-            return MaskedArray(data, mask, backend=backend)
-        return value
-    if isinstance(value, np.ma.MaskedArray):
-        return _constant(MaskedArray(value, backend=backend), backend, length, pad)
-    if isinstance(value, (bool, np.bool_)):
-        return backend.asarray(np.asarray(value, dtype=bool))
-    if isinstance(value, (int, float, np.number)):
-        return backend.asarray(np.asarray(value, dtype=PIXEL_DTYPE))
-    if not backend.is_native(value):
+    elif isinstance(value, np.ma.MaskedArray):
+        value = MaskedArray(value, backend=backend)
+    elif isinstance(value, (bool, np.bool_)):
+        value = backend.asarray(np.asarray(value, dtype=bool))
+    elif isinstance(value, (int, float, np.number)):
+        value = backend.asarray(np.asarray(value, dtype=PIXEL_DTYPE))
+    elif not backend.is_native(value):
         value = np.asarray(value)
-        if value.dtype.kind in "iuf":
-            value = value.astype(PIXEL_DTYPE)
-    if pad and length is not None:
-        host = backend.to_numpy(value) if backend.is_native(value) else value
-        data, mask = _pad(host, np.zeros(host.shape, dtype=bool), length)
-        return MaskedArray(data, mask, backend=backend)
-    return value if backend.is_native(value) else backend.asarray(value)
+        value = backend.asarray(value.astype(PIXEL_DTYPE) if value.dtype.kind in "iuf" else value)
+    if pad and length is not None:  # a collection: padded on the device, like a read
+        value = fit_length(value, bucket(length))
+    return value
 
 
 def load_leaves(leaves: Sequence[Pixels], backend: Any, *, pad: bool) -> list[Any]:

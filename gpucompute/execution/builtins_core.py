@@ -20,7 +20,8 @@ from typing import Any
 
 from gpucompute.graft.registry import BUILTINS
 
-__all__ = ["scalar", "hashable", "truth", "OPERATOR_HOOKS", "BINARY_OPERATORS", "UNARY_OPERATORS"]
+__all__ = ["scalar", "hashable", "truth", "OPERATOR_HOOKS", "BINARY_OPERATORS", "UNARY_OPERATORS",
+           "FIRST_ARGUMENT_HOOKS", "extend_builtin"]
 
 _MISSING = object()
 
@@ -52,6 +53,35 @@ def truth(value: Any) -> bool:
 
 #: name -> list of ``(predicate(*args), implementation)`` tried before the plain operator.
 OPERATOR_HOOKS: dict[str, list[tuple[Callable[..., bool], Callable[..., Any]]]] = {}
+
+#: builtin name -> list of ``(type, implementation)`` tried, by the type of the first argument, before the
+#: builtin itself (``wf.map`` over an ImageCollection value, ``wf.count`` of imagery).
+FIRST_ARGUMENT_HOOKS: dict[str, list[tuple[type, Callable[..., Any]]]] = {}
+
+
+def extend_builtin(name: str, value_type: type, implementation: Callable[..., Any]) -> None:
+    """Make the registered builtin ``name`` call ``implementation`` when its first argument is a ``value_type``.
+
+    The builtin is wrapped once; later extensions of the same name join its
+    table, and any other first argument still reaches the original.
+    """
+    canonical = BUILTINS.canonical_name(name)
+    hooks = FIRST_ARGUMENT_HOOKS.get(canonical)
+    if hooks is None:
+        original = BUILTINS[canonical]
+        hooks = FIRST_ARGUMENT_HOOKS[canonical] = []
+
+        def dispatch(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                for kind, fn in hooks:
+                    if isinstance(args[0], kind):
+                        return fn(*args, **kwargs)
+            return original(*args, **kwargs)
+
+        functools.update_wrapper(dispatch, original)  # name, module, docs and flags such as accepts_pixels
+        BUILTINS.add(canonical, dispatch, replace=True)
+    hooks.append((value_type, implementation))
+
 
 #: ``wf.<name>`` -> the Python operator it applies.
 BINARY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {

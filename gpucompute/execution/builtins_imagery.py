@@ -11,8 +11,19 @@ from typing import Any
 
 from gpucompute.errors import ComputeError, NotFoundError
 from gpucompute.execution import pixels as px
-from gpucompute.execution.imagery import CollectionValue, ImageValue, imagery_builtin, intersect_dicts
-from gpucompute.execution.imagery_sources import geoctx_or_fail, get_product, images_for, read_collection, read_image
+from gpucompute.execution.imagery import (
+    CollectionValue,
+    ImageValue,
+    imagery_builtin,
+    intersect_dicts,
+)
+from gpucompute.execution.imagery_sources import (
+    geoctx_or_fail,
+    get_product,
+    images_for,
+    read_collection,
+    read_image,
+)
 
 __all__: list[str] = []
 
@@ -45,6 +56,18 @@ def _stack(*images: Any) -> Any:
     from gpucompute.array import stack
 
     return stack(images, axis=0)
+
+
+@px.pixel_op("images.concat")
+def _concat_images(*values: Any, lengths: tuple) -> Any:
+    """Join collections (and images, whose length is None) along the images axis.
+
+    Compiled inputs are padded to their bucket, so each is cut to its true length first.
+    """
+    from gpucompute.array import concatenate, stack
+
+    parts = [stack([v], axis=0) if n is None else v[:n] for v, n in zip(values, lengths)]
+    return concatenate(parts, axis=0)
 
 
 def stack_images(images: Sequence[ImageValue]) -> CollectionValue:

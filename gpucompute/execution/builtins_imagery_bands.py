@@ -17,6 +17,7 @@ from typing import Any
 
 from gpucompute.errors import ComputeError
 from gpucompute.execution import pixels as px
+from gpucompute.execution._band_align import take_bands
 from gpucompute.execution.builtins_core import truth
 from gpucompute.execution.imagery import (
     CollectionValue,
@@ -27,19 +28,12 @@ from gpucompute.execution.imagery import (
     intersect_dicts,
 )
 
-__all__ = ["concat_values", "pick_values", "take_bands"]
+__all__ = ["concat_pixels", "concat_values", "pick_values"]
 
 Imagery = ImageValue | CollectionValue
 
 
 # ---- pixel operations ----------------------------------------------------------------------------------
-@px.pixel_op("bands.pick")
-def _take(x: Any, *, indices: tuple[int, ...]) -> Any:
-    from gpucompute.array import take
-
-    return take(x, list(indices), axis=x.ndim - 3)
-
-
 @px.pixel_op("bands.concat")
 def _concat(a: Any, b: Any, *, broadcast: bool = False) -> Any:
     from gpucompute.array import broadcast_to, concatenate
@@ -56,23 +50,8 @@ def _node(value: Imagery) -> px.Pixels:
     return px.constant(pixels, length=len(value) if isinstance(value, CollectionValue) else None)
 
 
-def take_bands(pixels: px.Pixels, indices: Sequence[int]) -> px.Pixels:
-    """``pixels`` with the bands at ``indices`` (axis -3), pruning reads where it can."""
-    indices = tuple(int(i) for i in indices)
-    if indices == tuple(range(pixels.shape[-3])):
-        return pixels
-    if pixels.op == "read":
-        spec = pixels.payload
-        return px.read(dataclasses.replace(spec, bands=tuple(spec.bands[i] for i in indices)))
-    if pixels.op == "bands.pick":
-        inner = dict(pixels.static)["indices"]
-        return take_bands(pixels.inputs[0], [inner[i] for i in indices])
-    shape = list(pixels.shape)
-    shape[-3] = len(indices)
-    return px.apply("bands.pick", pixels, shape=shape, length=pixels.length, indices=indices)
-
-
-def _concat_pixels(a: px.Pixels, b: px.Pixels, broadcast: bool) -> px.Pixels:
+def concat_pixels(a: px.Pixels, b: px.Pixels, broadcast: bool) -> px.Pixels:
+    """The bands of ``a`` then those of ``b`` (``broadcast``: ``b`` is an image joined to every image of ``a``)."""
     if not broadcast and a.op == "read" and b.op == "read" and a.payload.group_key() == b.payload.group_key():
         return px.read(dataclasses.replace(a.payload, bands=a.payload.bands + b.payload.bands))
     shape = list(a.shape)
@@ -160,7 +139,7 @@ def concat_values(a: Imagery, b: Imagery, *, clash: str = "suffix") -> Imagery:
         properties: Any = [intersect_dicts([p, q]) for p, q in zip(a.properties, others)]
     else:
         properties = intersect_dicts([a.properties, b.properties])
-    pixels = _concat_pixels(_node(a), _node(b), broadcast=a_coll and not b_coll)
+    pixels = concat_pixels(_node(a), _node(b), broadcast=a_coll and not b_coll)
     return a.replace(pixels=pixels, properties=properties, bandinfo=bandinfo,
                      geocontext=a.geocontext if a.geocontext is not None else b.geocontext)
 

@@ -37,7 +37,6 @@ from gpucompute.execution.imagery import (
     imagery_builtin,
     intersect_dicts,
 )
-from gpucompute.graft.registry import BUILTINS
 
 __all__ = ["as_bool", "concat_imagery", "image_at", "images", "select"]
 
@@ -55,14 +54,6 @@ def _take(stack: Any, indices: tuple) -> Any:
 @px.pixel_op("take_image")
 def _take_image(stack: Any, index: int) -> Any:
     return stack[index]
-
-
-@px.pixel_op("collection_concat")
-def _collection_concat(*parts: Any, lengths: tuple) -> Any:
-    from gpucompute.array import concatenate
-
-    # compiled inputs are padded to their bucket: cut each to its true length before joining
-    return concatenate([part[:n] for part, n in zip(parts, lengths)], axis=0)
 
 
 # -- selecting images ---------------------------------------------------------------------------------
@@ -134,7 +125,7 @@ def concat_imagery(values: Sequence[Any], geocontext: Any = None) -> CollectionV
                                f"and {part.bandnames}")
     lengths = tuple(len(p) for p in parts)
     shape = (sum(lengths),) + tuple(parts[0].pixels.shape[1:])
-    pixels = px.apply("collection_concat", *(p.pixels for p in parts), lengths=lengths, shape=shape,
+    pixels = px.apply("images.concat", *(p.pixels for p in parts), lengths=lengths, shape=shape,
                       length=sum(lengths))
     bandinfo = {n: intersect_dicts([p.bandinfo[n] for p in parts]) for n in names}
     props = [dict(d) for p in parts for d in p.properties]
@@ -208,25 +199,9 @@ def _get(coll: CollectionValue, key: Any, default: Any = _MISSING) -> Any:
     return image_at(coll, key % n)
 
 
-def _extend(name: str, impl: Callable) -> None:
-    """Make builtin ``name`` call ``impl`` when its first argument is a CollectionValue."""
-    original = BUILTINS[name]
-
-    def dispatch(*args: Any, **kwargs: Any) -> Any:
-        if args and isinstance(args[0], CollectionValue):
-            return impl(*args, **kwargs)
-        return original(*args, **kwargs)
-
-    dispatch.__name__ = getattr(original, "__name__", name)
-    dispatch.__doc__ = getattr(original, "__doc__", None)
-    if getattr(original, "accepts_pixels", False):
-        dispatch.accepts_pixels = True
-    BUILTINS.add(BUILTINS.canonical_name(name), dispatch, replace=True)
-
-
 for _name, _impl in {"wf.map": _map, "wf.filter": _filter, "wf.reduce": _reduce, "wf.sorted": _sorted,
                      "wf.reversed": _reversed, "wf.contains": _contains, "wf.get": _get}.items():
-    _extend(_name, _impl)
+    builtins_core.extend_builtin(_name, CollectionValue, _impl)
 
 
 # -- ImageCollection methods ----------------------------------------------------------------------------

@@ -74,12 +74,6 @@ def where(condition: Any, x: Any, y: Any) -> Any:
 
 
 # ---- concat -------------------------------------------------------------------------------------
-@px.pixel_op("math.concat")
-def _concat(*values: Any, lengths: tuple) -> Any:
-    parts = [ga.stack([v], axis=0) if n is None else v[:n] for v, n in zip(values, lengths)]
-    return ga.concatenate(parts, axis=0)
-
-
 @imagery_builtin("wf.concat")
 def concat(*imgs: Any) -> CollectionValue:
     """One ImageCollection of the images of ``imgs`` (Images and ImageCollections), empty ones dropped."""
@@ -100,13 +94,13 @@ def concat(*imgs: Any) -> CollectionValue:
                                    f"{value.bandnames}; pick_bands or rename_bands first")
             index = pair_bands(names, value.bandnames, "wf.concat").b_index
         length = len(value.properties) if isinstance(value, CollectionValue) else None
-        inputs.append(take_bands(value.pixels, index, length))
+        inputs.append(take_bands(value.pixels, index))
         lengths.append(length)
         properties.extend(value.properties if length is not None else [value.properties])
     bandinfo = {n: intersect_dicts([v.bandinfo[n] for v in kept]) for n in names}
     total = len(properties)
     shape = (total,) + tuple(kept[0].pixels.shape[-3:])
-    pixels = px.apply("math.concat", *inputs, shape=shape, length=total, lengths=tuple(lengths))
+    pixels = px.apply("images.concat", *inputs, shape=shape, length=total, lengths=tuple(lengths))
     return CollectionValue(pixels, [dict(p) for p in properties], bandinfo, geoctx)
 
 

@@ -29,7 +29,6 @@ from gpucompute.execution.imagery import (
     empty_image,
     imagery_builtin,
     intersect_dicts,
-    is_imagery,
 )
 
 __all__ = ["REDUCTIONS", "host_number", "masked_parts", "mosaic_value", "pick", "reduce_value"]
@@ -226,22 +225,13 @@ for _op in REDUCTIONS:
 
 
 def _install_count() -> None:
-    """``wf.count`` is also the array builtin: imagery goes here, anything else to the array one."""
+    """``wf.count`` is also the array builtin: imagery values come here, anything else goes to the array one."""
     import gpucompute.execution.builtins_array  # noqa: F401  (registers the array wf.count first)
-    from gpucompute.execution.pixels import resolve
-    from gpucompute.graft.registry import BUILTINS
+    from gpucompute.execution.builtins_core import extend_builtin
 
-    array_count = BUILTINS["wf.count"]
-    imagery_count = _builtin("count")
-
-    def count(value: Any, *args: Any, **kwargs: Any) -> Any:
-        if is_imagery(value):
-            return imagery_count(value, *args, **kwargs)
-        args = tuple(resolve(a, into_imagery=False) for a in (value, *args))
-        return array_count(*args, **{k: resolve(v, into_imagery=False) for k, v in kwargs.items()})
-
-    count.accepts_pixels = True
-    BUILTINS.add("wf.count", count, replace=True)
+    count = _builtin("count")
+    extend_builtin("wf.count", ImageValue, count)
+    extend_builtin("wf.count", CollectionValue, count)
 
 
 _install_count()

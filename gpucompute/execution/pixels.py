@@ -55,6 +55,7 @@ __all__ = [
     "bucket",
     "compile_count",
     "constant",
+    "fit_length",
     "is_pixels",
     "materialize",
     "pixel_op",
@@ -261,11 +262,11 @@ def _run(program: tuple, inputs: Sequence[Any], padded: bool = False) -> tuple:
     values = list(inputs)
     for op, static, slots, fit in instructions:
         value = PIXEL_OPS[op](*(values[s] for s in slots), **dict(static))
-        values.append(_fit(value, fit) if padded and fit is not None else value)
+        values.append(fit_length(value, fit) if padded and fit is not None else value)
     return tuple(values[s] for s in outputs)
 
 
-def _fit(value: Any, length: int) -> Any:
+def fit_length(value: Any, length: int) -> Any:
     """A collection's value padded with masked images (or cut) to ``length`` images."""
     from gpucompute.array import MaskedArray, concatenate, masked_array
 

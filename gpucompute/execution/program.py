@@ -22,7 +22,7 @@ from typing import Any
 
 from gpucompute.errors import DataDependentShapeError
 
-__all__ = ["evaluate", "load_builtins", "compile_count", "clear_cache"]
+__all__ = ["clear_cache", "compile_count", "evaluate", "load_builtins"]
 
 _lock = threading.Lock()
 _loaded = False
@@ -79,7 +79,6 @@ def evaluate(graft: Mapping[str, Any], values: Mapping[str, Any], *, compiled: b
     only return arrays).
     """
     from gpucompute.config import get_backend
-
     from gpucompute.execution.pixels import resolve
 
     backend = get_backend()
