@@ -41,6 +41,12 @@ __all__ = [
     "RasterReadError",
     "RasterFormatError",
     "RasterArgumentError",
+    "DestinationError",
+    "JobError",
+    "JobComputeError",
+    "JobTimeoutError",
+    "JobCancelled",
+    "ServerError",
     "GpuComputeWarning",
     "PrecisionWarning",
 ]
@@ -168,6 +174,34 @@ class RasterFormatError(RasterError, ValueError):
 
 class RasterArgumentError(GpuComputeError, ValueError):
     """A raster read was asked for something invalid: an unknown resampler, a band the file lacks."""
+
+
+class DestinationError(GpuComputeError, OSError):
+    """A result could not be written where it was asked to go (unwritable path, full disk...)."""
+
+
+class JobError(GpuComputeError, RuntimeError):
+    """A background job failed, timed out or was cancelled."""
+
+
+class JobComputeError(JobError):
+    """A job's computation raised; the underlying error is its ``__cause__`` and ``.error``."""
+
+    def __init__(self, message: str, error: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+class JobTimeoutError(JobError, TimeoutError):
+    """A job did not finish within the time the caller allowed; the job itself keeps running."""
+
+
+class JobCancelled(JobError):
+    """A job was cancelled before it finished, so it has no result."""
+
+
+class ServerError(GpuComputeError, RuntimeError):
+    """The local tile server could not start, or a layer could not be served."""
 
 
 class GpuComputeWarning(UserWarning):

@@ -27,7 +27,9 @@ __all__ = [
     "PROXY_TYPES",
     "decode_type",
     "delete_blob",
+    "dumps_proxy",
     "encode_type",
+    "loads_proxy",
     "load_from_blob",
     "print_blobs",
     "register_type",
@@ -144,6 +146,20 @@ def _refuse_session_only(graft: Mapping[str, Any], what: str) -> None:
             )
 
 
+def dumps_proxy(obj: Any) -> str:
+    """A proxy as one JSON document (type, parameters, graft), the form in which it is saved or sent.
+
+    Raises
+    ------
+    ProxyTypeError
+        If ``obj`` is not a proxy.
+    GraftError
+        If its graft is not plain JSON, or applies a builtin that refers to an
+        object of this session only.
+    """
+    return _document(obj)
+
+
 def _document(obj: Any) -> str:
     from gpucompute.graft import dumps
     from gpucompute.types.core import Proxytype
@@ -231,21 +247,39 @@ def load_from_blob(name_or_id: str) -> Any:
     GraftError
         If the blob's contents are not a valid saved object.
     """
+    blob = _get_blob(name_or_id)
+    return loads_proxy(blob.data(), source=f"blob {blob.id!r}")
+
+
+def loads_proxy(text: str | bytes, *, source: str = "the document") -> Any:
+    """Rebuild a proxy from a document made by :func:`dumps_proxy`; only JSON is read, no code runs.
+
+    Parameters
+    ----------
+    text
+        The JSON document.
+    source
+        How to name where the document came from in error messages.
+
+    Raises
+    ------
+    GraftError
+        If the document is not JSON of the saved-object format, names an unknown
+        type, or its graft refers to unknown names.
+    """
     from gpucompute.execution.program import load_builtins
     from gpucompute.graft import isolate_keys, validate
 
-    blob = _get_blob(name_or_id)
     try:
-        doc = json.loads(blob.data().decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise GraftError(f"blob {blob.id!r} does not hold a saved object (not JSON: {exc})") from None
+        doc = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise GraftError(f"{source} does not hold a saved object (not JSON: {exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or set(doc) != {"format", "type", "params", "graft"}:
-        raise GraftError(f"blob {blob.id!r} does not hold a saved object of format {FORMAT!r}")
+        raise GraftError(f"{source} does not hold a saved object of format {FORMAT!r}")
     cls = decode_type(doc["type"])
-    params = _decode_params(doc["params"], blob.id)
+    params = _decode_params(doc["params"], source)
     names = {p._param_name for p in params}
-    builtins = load_builtins()
-    validate(doc["graft"], _Names(builtins, names))
+    validate(doc["graft"], _Names(load_builtins(), names))
     return cls._from_graft(isolate_keys(doc["graft"]), params)
 
 
@@ -263,18 +297,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _decode_params(raw: Any, blob_id: str) -> tuple[Any, ...]:
+def _decode_params(raw: Any, source: str) -> tuple[Any, ...]:
     if not isinstance(raw, list):
-        raise GraftError(f"blob {blob_id!r}: 'params' must be a list, got {raw!r:.120}")
+        raise GraftError(f"{source}: 'params' must be a list, got {raw!r:.120}")
     params = []
     for item in raw:
         if not isinstance(item, dict) or set(item) != {"name", "type"} or not isinstance(item["name"], str):
-            raise GraftError(f"blob {blob_id!r}: each parameter must be {{'name': str, 'type': ...}}, got {item!r:.120}")
+            raise GraftError(f"{source}: each parameter must be {{'name': str, 'type': ...}}, got {item!r:.120}")
         cls = decode_type(item["type"])
         try:
             params.append(cls._as_param(item["name"]))
         except (ParameterError, ProxyTypeError) as exc:
-            raise GraftError(f"blob {blob_id!r}: bad parameter {item['name']!r}: {exc}") from None
+            raise GraftError(f"{source}: bad parameter {item['name']!r}: {exc}") from None
     return tuple(params)
 
 
