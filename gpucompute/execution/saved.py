@@ -269,6 +269,7 @@ def loads_proxy(text: str | bytes, *, source: str = "the document") -> Any:
     """
     from gpucompute.execution.program import load_builtins
     from gpucompute.graft import isolate_keys, validate
+    from gpucompute.types.function import Function
 
     try:
         doc = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text, parse_constant=_refuse_constant)
@@ -279,8 +280,11 @@ def loads_proxy(text: str | bytes, *, source: str = "the document") -> Any:
     cls = decode_type(doc["type"])
     params = _decode_params(doc["params"], source)
     names = {p._param_name for p in params}
-    validate(doc["graft"], _Names(load_builtins(), names))
-    return cls._from_graft(isolate_keys(doc["graft"]), params)
+    graft = doc["graft"]
+    validate(graft, _Names(load_builtins(), names))
+    # a function graft is its own scope (isolating it would drop its "parameters")
+    is_function = isinstance(graft, dict) and "parameters" in graft and issubclass(cls, Function)
+    return cls._from_graft(graft if is_function else isolate_keys(graft), params)
 
 
 class _Names:

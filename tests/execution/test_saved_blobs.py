@@ -115,3 +115,23 @@ def test_type_descriptors_round_trip():
     assert saved.decode_type({"list": [{"value": 1}, {"value": "a"}]}) == (1, "a")
     with pytest.raises(ProxyTypeError):
         saved.register_type(dict)
+
+
+def test_dumps_loads_proxy_round_trip_keeps_functions_callable():
+    from gpucompute.execution.saved import dumps_proxy, loads_proxy
+
+    inc = wf.Function.from_callable(lambda x: x * 3 + 1, wf.Int)
+    loaded = loads_proxy(dumps_proxy(inc))
+    assert type(loaded) is type(inc)
+    assert loaded(wf.Int(4)).compute() == inc(wf.Int(4)).compute() == 13
+    value = wf.parameter("t", wf.Float) * 2
+    again = loads_proxy(dumps_proxy(value))
+    assert again.compute(t=1.5) == value.compute(t=1.5) == 3.0
+
+
+def test_loads_proxy_rejects_text_that_is_not_a_saved_object():
+    from gpucompute.execution.saved import loads_proxy
+
+    for text in ("not json", '{"format": "other"}', b"\xff\xfe"):
+        with pytest.raises(GraftError, match="saved object"):
+            loads_proxy(text, source="the test document")
