@@ -40,14 +40,20 @@ _LAZY: dict[str, str] = {
     "compute": "gpucompute.execution",
     "inspect": "gpucompute.execution",
     "DLTile": "gpucompute.geo",
+    **{name: "gpucompute.models" for name in ("publish", "use", "Workflow", "VersionedGraft", "VizOption")},
 }
-_SUBMODULES = {"numpy", "types", "graft", "execution", "geo", "catalog", "raster", "array", "dc"}
+_SUBMODULES = {"numpy", "types", "graft", "execution", "geo", "catalog", "raster", "array", "dc", "models",
+               "interactive", "server"}
 
 __all__ = ["__version__", "errors", "get_backend", "set_backend", "using_backend", "ParameterError",
-           "ProxyTypeError", *_LAZY, *sorted(_SUBMODULES)]
+           "ProxyTypeError", "map", *_LAZY, *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> typing.Any:
+    if name == "map":  # the notebook map singleton, created on first use (not cached: tests may reset it)
+        from gpucompute.interactive.mapapp import get_map
+
+        return get_map()
     if name in _SUBMODULES:
         module = importlib.import_module(f"gpucompute.{name}")
     elif name in _LAZY:

@@ -1,12 +1,15 @@
 """The ``gpucompute`` command.
 
-Until the map lands, the main job is a benchmark-style demonstration: a masked
+Without a sub-command it runs a benchmark-style demonstration: a masked
 median composite of a synthetic cloudy time stack on the configured backend,
 timed next to ``numpy.ma.median`` on the same data, with the results checked
 against each other.
 
-Sub-commands: ``composite`` (the same, explicitly), ``demo-data`` (generate and
-describe the synthetic demo product), ``ingest PRODUCT FILE...`` (add
+Sub-commands: ``demo`` (the quick-start layers on the demo product in the map
+viewer, served until Ctrl-C; ``--check`` renders a tile of each and exits),
+``serve`` (the map viewer for saved objects; see :mod:`gpucompute._cli_map`),
+``composite`` (the demonstration above, explicitly), ``demo-data`` (generate
+and describe the synthetic demo product), ``ingest PRODUCT FILE...`` (add
 GeoTIFF/COG files to the catalog) and ``catalog ls|show`` (see
 :mod:`gpucompute._cli_catalog`).
 """
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gpucompute._cli_catalog import add_commands
+from gpucompute._cli_map import add_commands as add_map_commands
 
 __all__ = ["main"]
 
@@ -97,7 +101,10 @@ def composite(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gpucompute", description="Geospatial analysis on your own GPU: demo composite, demo data, ingest and catalog commands.")
+    parser = argparse.ArgumentParser(
+        prog="gpucompute",
+        description="Geospatial analysis on your own GPU: map viewer demo and server, demo composite, "
+                    "demo data, ingest and catalog commands.")
     sub = parser.add_subparsers(dest="command")
     comp = sub.add_parser("composite", help="masked median composite of a synthetic stack (the default)")
     for target in (parser, comp):
@@ -109,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         target.add_argument("--repeats", type=int, default=5, help="timed repetitions (best is shown)")
         target.add_argument("--seed", type=int, default=0)
     add_commands(sub)
+    add_map_commands(sub)
     return parser
 
 

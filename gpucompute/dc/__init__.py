@@ -16,6 +16,8 @@ GeoContext dict).  They are built on the Workflows ``Image`` and
 
 from __future__ import annotations
 
+from typing import Any
+
 from gpucompute.dc import catalog
 from gpucompute.dc._common import DotDict
 from gpucompute.dc.functions import (
@@ -45,10 +47,41 @@ from gpucompute.types.datetimes import Datetime
 from gpucompute.types.parameters import parameter
 
 __all__ = [
-    "Datetime", "DotDict", "ImageStack", "ImageStackGroupBy", "Mosaic", "Proxytype", "arccos", "arcsin", "arctan",
-    "as_compute_map", "catalog", "cos", "dot", "e", "gradient_x", "gradient_y", "log", "log10", "parameter", "pi",
-    "resolution_x", "resolution_y", "sin", "sqrt", "tan",
+    "Datetime",
+    "DotDict",
+    "ImageStack",
+    "ImageStackGroupBy",
+    "Mosaic",
+    "Proxytype",
+    "arccos",
+    "arcsin",
+    "arctan",
+    "as_compute_map",
+    "catalog",
+    "cos",
+    "dot",
+    "e",
+    "gradient_x",
+    "gradient_y",
+    "log",
+    "log10",
+    "map",
+    "parameter",
+    "pi",
+    "resolution_x",
+    "resolution_y",
+    "sin",
+    "sqrt",
+    "tan",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "map":  # the notebook map, created on first use (ipyleaflet is imported only then)
+        from gpucompute.interactive.mapapp import get_map
+
+        return get_map()
+    raise AttributeError(f"module 'gpucompute.dc' has no attribute {name!r}")
 
 
 def _register_saved_types() -> None:

@@ -181,11 +181,6 @@ class DCMixin:
         graft[key] = resampler
         return type(self)._from_graft(graft, self.params)
 
-    def tile_layer(self, *args: Any, **kwargs: Any) -> Any:
-        raise ProxyTypeError("map layers of Dynamic Compute objects are not available yet; use compute(aoi)")
-
-    visualize = tile_layer
-
 
 def _is_application(node: Any) -> bool:
     return isinstance(node, list) and bool(node) and isinstance(node[0], str)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from gpucompute.dc._common import DotDict, band_string, install_retyping
 from gpucompute.dc._methods import DCMixin, PixelArray
+from gpucompute.dc._visualize import DCVisualizeMixin
 from gpucompute.dc.mosaic import (
     Mosaic,
     _types_mapping,
@@ -33,7 +34,7 @@ from gpucompute.types.primitives import Bool, Int, Str
 __all__ = ["ImageStack"]
 
 
-class ImageStack(DCMixin, ImageCollection):
+class ImageStack(DCVisualizeMixin, DCMixin, ImageCollection):
     """A proxy stack of a product's images, ``(images, bands, rows, cols)``.
 
     Create one with :meth:`from_product_bands`.

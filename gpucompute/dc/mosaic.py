@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from gpucompute.dc._common import DotDict, band_string, install_retyping, normalize_date
 from gpucompute.dc._methods import DCMixin, PixelArray, dc_types
+from gpucompute.dc._visualize import DCVisualizeMixin
 from gpucompute.errors import NotFoundError, ProxyTypeError
 from gpucompute.types._imagery import BandInfo
 from gpucompute.types.anytype import Any as AnyProxy
@@ -60,7 +61,7 @@ def date_arg(value: Any, where: str, name: str, required: bool = False) -> Any:
     return promote(normalize_date(value), (Datetime, NoneType), f"{where}() argument {name!r}")
 
 
-class Mosaic(DCMixin, Image):
+class Mosaic(DCVisualizeMixin, DCMixin, Image):
     """A proxy composite of a product's images (most recent on top), bands ``(bands, rows, cols)``.
 
     Create one with :meth:`from_product_bands` or :meth:`from_image_ids`.

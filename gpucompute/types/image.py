@@ -16,6 +16,7 @@ from gpucompute.types._imagery_bands import BandsMixin
 from gpucompute.types._imagery_base import ImageryBase
 from gpucompute.types._imagery_math import MathMixin
 from gpucompute.types._imagery_values import ValuesMixin
+from gpucompute.types._imagery_visualize import VisualizeMixin
 from gpucompute.types.core import promote
 from gpucompute.types.masked_array import MaskedArray
 from gpucompute.types.primitives import NoneType, Str
@@ -23,7 +24,7 @@ from gpucompute.types.primitives import NoneType, Str
 __all__ = ["Image"]
 
 
-class Image(BandsMixin, MathMixin, ValuesMixin, ImageryBase):
+class Image(BandsMixin, MathMixin, ValuesMixin, VisualizeMixin, ImageryBase):
     """A proxy image: ``ndarray`` ``(bands, y, x)``, ``properties`` and ``bandinfo``.
 
     ``properties`` always has ``id`` (Str), ``product`` (Str), ``date``

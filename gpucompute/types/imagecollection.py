@@ -17,6 +17,7 @@ from gpucompute.types._imagery_base import ImageryBase
 from gpucompute.types._imagery_collection import ImageCollectionMixin
 from gpucompute.types._imagery_math import MathMixin
 from gpucompute.types._imagery_values import CollectionValuesMixin, ValuesMixin
+from gpucompute.types._imagery_visualize import VisualizeMixin
 from gpucompute.types.core import promote
 from gpucompute.types.datetimes import Datetime
 from gpucompute.types.image import Image, _resampler
@@ -28,7 +29,7 @@ __all__ = ["ImageCollection"]
 
 
 class ImageCollection(ImageCollectionMixin, CollectionValuesMixin, BandsMixin, MathMixin, ValuesMixin,
-                      ImageryBase):
+                      VisualizeMixin, ImageryBase):
     """A proxy collection of images: ``ndarray`` ``(images, bands, y, x)``, ``properties`` (one dict per
     image) and ``bandinfo`` (shared by every image).
 
