@@ -39,6 +39,7 @@ _LAZY: dict[str, str] = {
     **{name: "gpucompute.dc" for name in _DC},
     "compute": "gpucompute.execution",
     "inspect": "gpucompute.execution",
+    "Job": "gpucompute.execution",
     "DLTile": "gpucompute.geo",
     **{name: "gpucompute.models" for name in ("publish", "use", "Workflow", "VersionedGraft", "VizOption")},
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import zlib
 
 import numpy as np
@@ -9,6 +12,18 @@ import pytest
 
 from gpucompute import backends
 from gpucompute.testing import unavailable_reason
+
+
+_SESSION_HOME = tempfile.mkdtemp(prefix="gpucompute-test-home-")
+
+
+def pytest_configure(config):
+    """Every test session gets its own catalog home, so no test writes to ``~/.gpucompute``."""
+    os.environ["GPUCOMPUTE_HOME"] = _SESSION_HOME
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
 BACKEND_PARAMS = [
@@ -36,8 +51,6 @@ def rng(request):
 @pytest.fixture(scope="session")
 def _imagery_home(tmp_path_factory):
     """A catalog home holding the imagery test product, built once per session."""
-    import os
-
     from gpucompute.catalog import reset_catalog
     from gpucompute.testing.imagery import build_imagery_product
 

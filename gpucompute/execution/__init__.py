@@ -8,6 +8,7 @@ when imported, and all are imported on the first evaluation.
 from __future__ import annotations
 
 from gpucompute.execution.compute import bind_arguments, compute, inspect, to_host
+from gpucompute.execution.jobs import STAGES, STATUSES, Job
 from gpucompute.execution.context import current_geoctx, evaluation_context
 from gpucompute.execution.formats import encode_result, write_result
 from gpucompute.execution.program import clear_cache, compile_count, evaluate, load_builtins
@@ -18,6 +19,9 @@ __all__ = [
     "inspect",
     "bind_arguments",
     "to_host",
+    "Job",
+    "STAGES",
+    "STATUSES",
     "current_geoctx",
     "evaluation_context",
     "evaluate",

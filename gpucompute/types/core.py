@@ -172,13 +172,18 @@ class Proxytype:
         return f"<{type_name(self)} proxy returning key {self.graft.get('returns')!r}>"
 
     # -- evaluation (the engine lives in gpucompute.execution) --------------------------------
-    def compute(self, geoctx: Any = None, *, on_device: bool = False, **arguments: Any) -> Any:
+    def compute(self, geoctx: Any = None, *, format: Any = "python", destination: Any = None, file: Any = None,
+                timeout: float | None = None, block: bool = True, progress_bar: bool | None = None,
+                cache: bool = True, cluster: Any = None, memory_budget: Any = None, on_device: bool = False,
+                **arguments: Any) -> Any:
         """Evaluate this proxy and return its value as Python / NumPy objects.
 
         Parameters
         ----------
         geoctx
             The GeoContext that imagery is computed for, when the graft reads rasters.
+        format, destination, file, timeout, block, progress_bar, cache, cluster, memory_budget
+            As for :func:`gpucompute.compute` (``block=False`` returns a ``Job``).
         on_device
             Keep arrays on the backend's device instead of copying them to NumPy.
         **arguments
@@ -186,13 +191,16 @@ class Proxytype:
         """
         from gpucompute.execution import compute
 
-        return compute(self, geoctx, on_device=on_device, **arguments)
+        return compute(self, geoctx, format=format, destination=destination, file=file, timeout=timeout,
+                       block=block, progress_bar=progress_bar, cache=cache, cluster=cluster,
+                       memory_budget=memory_budget, on_device=on_device, **arguments)
 
-    def inspect(self, geoctx: Any = None, **arguments: Any) -> Any:
+    def inspect(self, geoctx: Any = None, *, format: Any = "python", file: Any = None, cache: bool = True,
+                timeout: float | None = None, **arguments: Any) -> Any:
         """Compute quickly and synchronously: meant for small results (a pixel, a number, a list)."""
         from gpucompute.execution import inspect
 
-        return inspect(self, geoctx, **arguments)
+        return inspect(self, geoctx, format=format, file=file, cache=cache, timeout=timeout, **arguments)
 
 
 def own_or_cast(cls: type[P], value: Any) -> P | None:
