@@ -74,14 +74,20 @@ def test_bad_initial_view_names_the_value(lat, lon, zoom):
         viewer.set_initial_view(lat, lon, zoom)
 
 
-def test_quickstart_layers_are_the_guides_five():
+def test_quickstart_layers_are_the_guides_five(tmp_path, monkeypatch):
+    from gpucompute.catalog import reset_catalog
+    from gpucompute.catalog.demo import ensure_demo_product
     from gpucompute.server.demo_layers import (
         CENTRAL_VALLEY,
         SAN_FRANCISCO,
         quickstart_layers,
     )
 
+    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path))
+    reset_catalog()
+    ensure_demo_product(size=16, scenes=1, progress=False)  # the layers name the product, which must exist
     layers = quickstart_layers()
+    reset_catalog()
     assert [la.name for la in layers] == ["Optical", "NDVI", "Vegetation", "Optical Cloud Free", "Optical Water Free"]
     assert [la.view for la in layers] == [CENTRAL_VALLEY] * 3 + [SAN_FRANCISCO] * 2
     assert layers[1].options == {"scales": [[0.0, 0.8]], "colormap": "turbo"}
