@@ -51,21 +51,11 @@ def rng(request):
 @pytest.fixture(scope="session")
 def _imagery_home(tmp_path_factory):
     """A catalog home holding the imagery test product, built once per session."""
-    from gpucompute.catalog import reset_catalog
+    from gpucompute.testing.homes import catalog_home
     from gpucompute.testing.imagery import build_imagery_product
 
-    home = tmp_path_factory.mktemp("imagery-home")
-    old = os.environ.get("GPUCOMPUTE_HOME")
-    os.environ["GPUCOMPUTE_HOME"] = str(home)
-    reset_catalog()
-    try:
+    with catalog_home(tmp_path_factory.mktemp("imagery-home")) as home:
         fixture = build_imagery_product()
-    finally:
-        if old is None:
-            os.environ.pop("GPUCOMPUTE_HOME", None)
-        else:
-            os.environ["GPUCOMPUTE_HOME"] = old
-        reset_catalog()
     return home, fixture
 
 

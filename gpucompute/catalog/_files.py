@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from gpucompute.errors import CatalogValueError
 
-__all__ = ["BandFileRef", "resolve_band_files", "image_dir", "local_paths", "upload_folders"]
+__all__ = ["BandFileRef", "declared_bands", "resolve_band_files", "image_dir", "local_paths", "upload_folders"]
 
 
 class BandFileRef(NamedTuple):
@@ -82,7 +82,15 @@ def _nodata_key(value: float | None) -> Any:
     return "nan" if isinstance(value, float) and math.isnan(value) else value
 
 
-def resolve_band_files(image: Any, bands: Any) -> list[BandFileRef]:
+def declared_bands(image: Any) -> dict[str, Any]:
+    """The bands of *image*'s product, by name (one catalog query; share it across images of a product)."""
+    from gpucompute.catalog.band import Band
+    from gpucompute.catalog.properties import properties as p
+
+    return {b.name: b for b in Band.search(client=image._client).filter(p.product_id == image.product_id)}
+
+
+def resolve_band_files(image: Any, bands: Any, declared: dict[str, Any] | None = None) -> list[BandFileRef]:
     """Which file bands of *image* hold *bands*.
 
     Parameters
@@ -91,6 +99,8 @@ def resolve_band_files(image: Any, bands: Any) -> list[BandFileRef]:
         A saved image with uploaded files.
     bands : str or list
         Band names (``"red green blue"``, a list of names or Band objects).
+    declared : dict, optional
+        The product's bands by name, from :func:`declared_bands` (looked up when not given).
 
     Returns
     -------
@@ -106,12 +116,10 @@ def resolve_band_files(image: Any, bands: Any) -> list[BandFileRef]:
         For an unknown band name (the message lists the product's bands), or an
         image without local files (remote images cannot be read).
     """
-    from gpucompute.catalog.band import Band
-    from gpucompute.catalog.properties import properties as p
-
     names = _band_names(bands)
     catalog = image.client
-    declared = {b.name: b for b in Band.search(client=image._client).filter(p.product_id == image.product_id)}
+    if declared is None:
+        declared = declared_bands(image)
     unknown = [n for n in names if n not in declared]
     if unknown:
         raise CatalogValueError(

@@ -31,7 +31,7 @@ import numpy as np
 import shapely
 
 from gpucompute.catalog import scaling as _scaling
-from gpucompute.catalog._files import resolve_band_files
+from gpucompute.catalog._files import declared_bands, resolve_band_files
 from gpucompute.errors import CatalogValueError
 
 __all__ = [
@@ -296,9 +296,13 @@ def _read(images: Sequence[Any], names: list[str], grid: Any, dtype: np.dtype, r
     from gpucompute.raster import ImageRef
 
     tasks: dict[int, list] = {}
+    by_product: dict[str, dict[str, Any]] = {}  # one band query per product, not per image
     for i, image in enumerate(images):
+        declared = by_product.get(image.product_id)
+        if declared is None:
+            declared = by_product[image.product_id] = declared_bands(image)
         offset = 0
-        for rec in resolve_band_files(image, names):
+        for rec in resolve_band_files(image, names, declared):
             ref = ImageRef(*rec)
             tasks.setdefault(len(ref.band_indexes), []).append((i, offset, ref))
             offset += len(ref.band_indexes)

@@ -6,7 +6,8 @@ read of two bands).  Values come back as float32 in the bands' physical range
 where one is declared (the catalog's ``"physical"`` scaling), with nodata,
 alpha and the GeoContext's geometry as the mask.  With ``pad`` a collection is
 padded with fully masked images up to :func:`~gpucompute.execution.pixels.bucket`
-of its length.
+of its length.  Reads go through the cache (:func:`~gpucompute.execution.cache.cached_read`),
+so leaves shared by several computations are read once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from gpucompute.execution.cache import cached_read
 from gpucompute.execution.pixels import Pixels, ReadSpec, bucket, fit_length
 
 __all__ = ["load_leaves", "read_host"]
@@ -40,6 +42,10 @@ def read_host(spec: ReadSpec) -> tuple[np.ndarray, np.ndarray]:
     return data, mask
 
 
+def _read_host(spec: ReadSpec) -> tuple[np.ndarray, np.ndarray]:
+    return read_host(spec)  # looked up when called, so tests can count reads by replacing read_host
+
+
 def _band_union(specs: Sequence[ReadSpec]) -> tuple[str, ...]:
     names: list[str] = []
     for spec in specs:
@@ -56,8 +62,8 @@ def _reads(leaves: Sequence[Pixels]) -> dict[int, tuple[np.ndarray, np.ndarray]]
     for specs in groups.values():
         union = _band_union(specs)
         first = specs[0]
-        data, mask = read_host(ReadSpec(first.images, union, first.grid, first.resampler,
-                                        first.processing_level, first.composite))
+        data, mask = cached_read(ReadSpec(first.images, union, first.grid, first.resampler,
+                                          first.processing_level, first.composite), _read_host)
         axis = 0 if first.composite else 1
         for spec in specs:
             index = [union.index(b) for b in spec.bands]

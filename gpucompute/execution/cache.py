@@ -22,6 +22,8 @@ changes the cache.  :func:`clear` empties it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import hashlib
 import itertools
@@ -33,7 +35,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +254,52 @@ def result_key(obj: Any, geoctx: Any, arguments: Mapping[str, Any], *, backend: 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def read_key(spec: Any) -> str | None:
+    """The cache key of a raster read (:class:`~gpucompute.execution.pixels.ReadSpec`), or None."""
+    try:
+        parts = [_KEY_VERSION, "read", [image.id for image in spec.images], list(spec.bands),
+                 _canonical(spec.grid), spec.resampler, spec.processing_level, bool(spec.composite), catalog_token()]
+        text = json.dumps(parts, sort_keys=True, default=repr)
+    except (_Unkeyable, TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_reads_cached: contextvars.ContextVar[bool] = contextvars.ContextVar("gpucompute_reads_cached", default=True)
+
+
+@contextlib.contextmanager
+def reads_cached(enabled: bool) -> Iterator[None]:
+    """Inside the block, raster reads are (or, with False, are not) looked up in and kept in the cache."""
+    token = _reads_cached.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _reads_cached.reset(token)
+
+
+def cached_read(spec: Any, read: Callable[[Any], Any]) -> Any:
+    """``read(spec)``, or a copy of what it gave for an equal read before (memory only, same budget as results).
+
+    The key holds the images, bands, grid, resampler and the catalog's state,
+    so the leaves that different computations share are read once.  Off inside
+    ``reads_cached(False)`` (``compute(cache=False)``, tiled work) and when the
+    budget is 0.
+    """
+    if not _reads_cached.get() or RESULTS.max_bytes == 0:
+        return read(spec)
+    key = read_key(spec)
+    if key is None:
+        return read(spec)
+    key = f"{key}.{catalog_handle()}"
+    hit, value = RESULTS.get(key, disk=False)
+    if hit:
+        return value
+    value = read(spec)
+    RESULTS.put(key, value, disk=False)
+    return value
+
+
 # ---- the cache ---------------------------------------------------------------------------------------------
 class ResultCache:
     """Values by key: in memory (LRU under a byte budget) and, optionally, in a folder on disk.
@@ -294,10 +342,11 @@ class ResultCache:
     def __contains__(self, key: str) -> bool:
         return key in self._entries
 
-    def get(self, key: str, disk_key: str | None = None) -> tuple[bool, Any]:
+    def get(self, key: str, disk_key: str | None = None, *, disk: bool = True) -> tuple[bool, Any]:
         """``(True, a copy of the value)`` on a hit, ``(False, None)`` on a miss.
 
-        ``disk_key`` (default ``key``) names the entry on disk.
+        ``disk_key`` (default ``key``) names the entry on disk; ``disk=False``
+        looks in memory only.
         """
         with self._lock:
             entry = self._entries.get(key)
@@ -305,7 +354,7 @@ class ResultCache:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return True, copy.deepcopy(entry[0])
-        value = self._disk_get(disk_key or key)
+        value = self._disk_get(disk_key or key) if disk else None
         if value is None:
             with self._lock:
                 self.misses += 1

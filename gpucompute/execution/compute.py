@@ -156,8 +156,12 @@ def run_compute(obj: Any, geoctx: Any = None, *, arguments: Mapping[str, Any], f
     tiled = _tiled_function(obj, ctx, arguments, cluster, memory_budget) if ctx is not None else None
     if tiled is not None:
         stage("computing")
-        return tiled(obj, ctx, arguments=dict(arguments), memory_budget=memory_budget, file=file, format=format,
-                     cluster=cluster, progress=progress or _ignore, cancelled=cancelled or threading.Event())
+        from gpucompute.execution.cache import reads_cached
+
+        with reads_cached(False):  # tiled work reads each tile once; keeping the reads would hold memory
+            return tiled(obj, ctx, arguments=dict(arguments), memory_budget=memory_budget, file=file,
+                         format=format, cluster=cluster, progress=progress or _ignore,
+                         cancelled=cancelled or threading.Event())
     from gpucompute.execution import cache as result_cache
 
     key = _cache_key(obj, ctx, arguments) if cache and not on_device else None
@@ -169,7 +173,7 @@ def run_compute(obj: Any, geoctx: Any = None, *, arguments: Mapping[str, Any], f
     values = bind_arguments(obj.params, arguments)
     _check_cancelled(cancelled)
     stage("computing")
-    with evaluation_context(ctx):
+    with evaluation_context(ctx), result_cache.reads_cached(cache):
         raw = evaluate(obj.graft, values, compiled=getattr(type(obj), "_compiled", False))
     host = raw if on_device else to_host(raw)
     result = type(obj)._unmarshal(host)

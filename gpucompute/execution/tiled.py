@@ -92,11 +92,12 @@ def _plan_probe(obj: Any, geoctx: Any, values: Mapping[str, Any], *, resolve: bo
 
 def _evaluate(obj: Any, values: Mapping[str, Any], geoctx: Any) -> Any:
     """The host imagery value (``ImageValue`` / ``CollectionValue``) of ``obj`` on ``geoctx``."""
+    from gpucompute.execution.cache import reads_cached
     from gpucompute.execution.compute import to_host
     from gpucompute.execution.context import evaluation_context
     from gpucompute.execution.program import evaluate
 
-    with evaluation_context(geoctx):
+    with evaluation_context(geoctx), reads_cached(False):  # tiles are read once: caching them would hold memory
         raw = evaluate(obj.graft, values, compiled=getattr(type(obj), "_compiled", False))
     return to_host(raw)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 import rasterio
 import shapely
 from affine import Affine
-from conftest import SHARED_RASTERS
 from rasterio.warp import transform_bounds
 
 from gpucompute.catalog import (
@@ -27,6 +27,8 @@ from gpucompute.catalog import (
 )
 from gpucompute.catalog import properties as p
 from gpucompute.errors import CatalogValueError, ConflictError, NotFoundError
+
+SHARED_RASTERS = Path(__file__).parents[2] / ".." / "shared" / "data" / "rasterio"
 
 
 def _bounds_close(geom, expected, tol=1e-6):

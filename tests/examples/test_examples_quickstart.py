@@ -27,20 +27,11 @@ def _load(name: str):
 
 @pytest.fixture(scope="module")
 def _demo_home(tmp_path_factory):
-    import os
-
-    from gpucompute.catalog import reset_catalog
     from gpucompute.catalog.demo import ensure_demo_product
+    from gpucompute.testing.homes import catalog_home
 
-    home = tmp_path_factory.mktemp("examples-home")
-    old = os.environ.get("GPUCOMPUTE_HOME")
-    os.environ["GPUCOMPUTE_HOME"] = str(home)
-    reset_catalog()
-    try:
+    with catalog_home(tmp_path_factory.mktemp("examples-home")) as home:
         ensure_demo_product(size=SIZE, scenes=DATES, progress=False)
-    finally:
-        os.environ.pop("GPUCOMPUTE_HOME") if old is None else os.environ.__setitem__("GPUCOMPUTE_HOME", old)
-        reset_catalog()
     return home
 
 

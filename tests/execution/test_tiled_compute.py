@@ -48,19 +48,10 @@ def build_tiled_product() -> None:
 
 @pytest.fixture(scope="module")
 def _tiled_home(tmp_path_factory):
-    import os
+    from gpucompute.testing.homes import catalog_home
 
-    from gpucompute.catalog import reset_catalog
-
-    home = tmp_path_factory.mktemp("tiled-home")
-    old = os.environ.get("GPUCOMPUTE_HOME")
-    os.environ["GPUCOMPUTE_HOME"] = str(home)
-    reset_catalog()
-    try:
+    with catalog_home(tmp_path_factory.mktemp("tiled-home")) as home:
         build_tiled_product()
-    finally:
-        os.environ.pop("GPUCOMPUTE_HOME") if old is None else os.environ.__setitem__("GPUCOMPUTE_HOME", old)
-        reset_catalog()
     return home
 
 

@@ -56,10 +56,11 @@ def test_cache_false_and_on_device_bypass(imagery, fresh_cache, reads):
     reads.clear()
     img.compute(imagery.geoctx, cache=False)
     assert reads
-    entries = rc.stats()["entries"]
+    entries, misses = rc.stats()["entries"], rc.stats()["misses"]
     reads.clear()
-    img.compute(imagery.geoctx, on_device=True)
-    assert reads and rc.stats()["entries"] == entries
+    img.compute(imagery.geoctx, on_device=True)  # not a host value: no result lookup or entry
+    assert rc.stats()["entries"] == entries and rc.stats()["misses"] == misses
+    assert reads == []  # its leaf was read above and comes from the read cache
 
 
 def test_a_different_geoctx_or_parameter_misses(imagery, fresh_cache, reads):
@@ -69,8 +70,10 @@ def test_a_different_geoctx_or_parameter_misses(imagery, fresh_cache, reads):
     n = len(reads)
     masked.compute(imagery.geoctx, threshold=0.1)
     assert len(reads) == n
+    misses = rc.stats()["misses"]
     b = masked.compute(imagery.geoctx, threshold=0.5)
-    assert len(reads) > n
+    assert rc.stats()["misses"] > misses  # a new result...
+    assert len(reads) == n  # ...over the same, cached, read
     assert a.ndarray.mask.sum() <= b.ndarray.mask.sum()
     n = len(reads)
     smaller = imagery.geoctx.replace(resolution=imagery.geoctx.resolution * 2)
@@ -178,3 +181,28 @@ def test_small_values_without_geoctx_are_not_kept(fresh_cache):
     big = wf.Array(np.zeros(300_000, dtype=np.float32)) + 1  # over CACHE_MIN_BYTES
     big.compute()
     assert rc.stats()["entries"] == 1
+
+
+def test_reads_shared_by_different_computations_are_read_once(imagery, backend, fresh_cache, reads):
+    """Another expression over the same images, bands and grid reuses the cached read (a cached subgraph)."""
+    col = wf.ImageCollection.from_id(imagery.product_id)
+    nir, red = col.unpack_bands("nir red")
+    ndvi = ((nir - red) / (nir + red)).compute(imagery.geoctx)
+    assert reads
+    reads.clear()
+    ratio = (nir / red).compute(imagery.geoctx)  # a different result over the same leaf
+    assert reads == []
+    data = imagery.data  # the numpy.ma oracle, (images, bands, y, x)
+    names = list(imagery.bands)
+    n, r = data[:, names.index("nir")], data[:, names.index("red")]
+    np.testing.assert_allclose(ratio.ndarray[:, 0].filled(np.nan), (n / r).filled(np.nan), rtol=1e-6)
+    np.testing.assert_allclose(ndvi.ndarray[:, 0].filled(np.nan), ((n - r) / (n + r)).filled(np.nan), rtol=1e-6)
+    (nir / red).compute(imagery.geoctx, cache=False)
+    assert reads, "cache=False reads again"
+
+
+def test_tiled_work_does_not_fill_the_read_cache(imagery, fresh_cache, reads):
+    col = wf.ImageCollection.from_id(imagery.product_id).pick_bands("red")
+    col.compute(imagery.geoctx, memory_budget=20_000, cache=True)
+    assert reads
+    assert rc.stats()["entries"] == 0

@@ -89,3 +89,15 @@ def test_cache_headers_and_unexpected_errors(imagery, monkeypatch, caplog):
     finally:
         registry().clear()
         runner.stop_server()
+
+
+def test_listening_socket_disables_nagle_so_keep_alive_responses_are_not_delayed():
+    import socket
+
+    from gpucompute.server import runner
+
+    sock = runner._bind(0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        sock.close()

@@ -35,20 +35,11 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def _home(tmp_path_factory):
-    import os
-
-    from gpucompute.catalog import reset_catalog
     from gpucompute.catalog.demo import ensure_demo_product
+    from gpucompute.testing.homes import catalog_home
 
-    home = tmp_path_factory.mktemp("viewer-browser-home")
-    old = os.environ.get("GPUCOMPUTE_HOME")
-    os.environ["GPUCOMPUTE_HOME"] = str(home)
-    reset_catalog()
-    try:
+    with catalog_home(tmp_path_factory.mktemp("viewer-browser-home")) as home:
         ensure_demo_product(size=SIZE, scenes=SCENES, progress=False)
-    finally:
-        os.environ.pop("GPUCOMPUTE_HOME") if old is None else os.environ.__setitem__("GPUCOMPUTE_HOME", old)
-        reset_catalog()
     return home
 
 
