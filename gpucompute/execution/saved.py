@@ -268,7 +268,7 @@ def loads_proxy(text: str | bytes, *, source: str = "the document") -> Any:
         type, or its graft refers to unknown names.
     """
     from gpucompute.execution.program import load_builtins
-    from gpucompute.graft import isolate_keys, validate
+    from gpucompute.graft import fresh_keys, validate
     from gpucompute.types.function import Function
 
     try:
@@ -282,9 +282,9 @@ def loads_proxy(text: str | bytes, *, source: str = "the document") -> Any:
     names = {p._param_name for p in params}
     graft = doc["graft"]
     validate(graft, _Names(load_builtins(), names))
-    # a function graft is its own scope (isolating it would drop its "parameters")
+    # a function graft is its own scope; a value graft gets keys of this process, keeping its shape (and hash)
     is_function = isinstance(graft, dict) and "parameters" in graft and issubclass(cls, Function)
-    return cls._from_graft(graft if is_function else isolate_keys(graft), params)
+    return cls._from_graft(graft if is_function else fresh_keys(graft), params)
 
 
 class _Names:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from gpucompute.graft.client import (
     apply_graft,
     consistent_guid,
+    fresh_keys,
     function_graft,
     guid,
     is_delayed,
@@ -35,7 +36,7 @@ from gpucompute.graft.syntax import (
 from gpucompute.graft.validate import dumps, loads, validate
 
 __all__ = [
-    "apply_graft", "consistent_guid", "function_graft", "guid", "is_delayed", "isolate_keys", "keyref_graft",
+    "apply_graft", "consistent_guid", "fresh_keys", "function_graft", "guid", "is_delayed", "isolate_keys", "keyref_graft",
     "parametrize", "value_graft", "canonicalize", "content_hash", "GraftFunction", "interpret", "BUILTINS",
     "Registry", "RESERVED_WORDS", "is_application", "is_function_graft", "is_graft", "is_guid_key", "is_key",
     "is_literal", "is_quoted_json", "dumps", "loads", "validate",

@@ -32,6 +32,7 @@ __all__ = [
     "apply_graft",
     "function_graft",
     "isolate_keys",
+    "fresh_keys",
     "parametrize",
     "LazyApplication",
     "LazyLiteral",
@@ -195,6 +196,58 @@ def isolate_keys(graft: Mapping[str, Any]) -> dict[str, Any]:
     """Wrap a value graft in a scope of its own so its keys cannot clash with keys merged later."""
     body, call = guid(), guid()
     return {body: {**graft, "parameters": []}, call: [body], "returns": call}
+
+
+def fresh_keys(graft: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a value graft made elsewhere (loaded from JSON) whose top-level keys are new guids.
+
+    Unlike :func:`isolate_keys` this keeps the graft's shape, so its content hash
+    is the one it had where it was made (a reloaded object finds the same cache
+    entries and layer versions), while keys merged later cannot clash with its
+    own. References inside nested functions follow the renaming unless the
+    function shadows the name; new names never equal a key used anywhere in
+    the graft, so no reference is captured by an inner scope.
+    """
+    from gpucompute.graft.syntax import is_guid_key
+
+    taken: set[str] = set()
+    _collect_keys(graft, taken)
+    renamed: dict[str, str] = {}
+    for key in graft:
+        if key not in RESERVED and is_guid_key(key):
+            new = guid()
+            while new in taken:
+                new = guid()
+            renamed[key] = new
+    out = {renamed.get(k, k): _rename(v, renamed) for k, v in graft.items() if k not in RESERVED}
+    if "parameters" in graft:
+        out["parameters"] = list(graft["parameters"])
+    out["returns"] = renamed.get(graft["returns"], graft["returns"])
+    return out
+
+
+def _collect_keys(graft: Mapping[str, Any], out: set[str]) -> None:
+    for key, expr in graft.items():
+        out.add(key)
+        if isinstance(expr, dict):
+            _collect_keys(expr, out)
+
+
+def _rename(expr: Any, renamed: Mapping[str, str]) -> Any:
+    """``expr`` with references renamed (one scope level; nested functions drop the names they shadow)."""
+    from gpucompute.graft.syntax import is_application
+
+    if is_application(expr):
+        out = [renamed.get(a, a) if type(a) is str else {k: renamed.get(v, v) for k, v in a.items()}
+               for a in expr]
+        return out
+    if isinstance(expr, dict):  # a nested function: its keys and parameters shadow outer names
+        local = set(expr) | set(expr.get("parameters", ()))
+        inner = {k: v for k, v in renamed.items() if k not in local}
+        body = {k: (v if k == "parameters" else _rename(v, inner)) for k, v in expr.items() if k != "returns"}
+        body["returns"] = inner.get(expr["returns"], expr["returns"])
+        return body
+    return expr
 
 
 def parametrize(graft: Mapping[str, Any], **values: Any) -> dict[str, Any]:

@@ -135,3 +135,19 @@ def test_loads_proxy_rejects_text_that_is_not_a_saved_object():
     for text in ("not json", '{"format": "other"}', b"\xff\xfe"):
         with pytest.raises(GraftError, match="saved object"):
             loads_proxy(text, source="the test document")
+
+
+def test_a_reloaded_proxy_keeps_its_content_hash(imagery):
+    from gpucompute.execution.saved import dumps_proxy, loads_proxy
+    from gpucompute.graft import content_hash
+
+    col = wf.ImageCollection.from_id(imagery.product_id)
+    nir, red = col.unpack_bands("nir red")
+    ndvi = ((nir - red) / (nir + red)).map(lambda img: img * wf.parameter("k", wf.Float))
+    again = loads_proxy(dumps_proxy(ndvi))
+    assert content_hash(again.graft) == content_hash(ndvi.graft)
+    np.testing.assert_array_equal(again.compute(imagery.geoctx, k=2.0).ndarray.filled(-1),
+                                  ndvi.compute(imagery.geoctx, k=2.0).ndarray.filled(-1))
+    both = again + ndvi  # keys merged after loading do not clash
+    np.testing.assert_allclose(both.compute(imagery.geoctx, k=1.0).ndarray.filled(-1),
+                               (ndvi * 2).compute(imagery.geoctx, k=1.0).ndarray.filled(-1), rtol=1e-6)

@@ -140,3 +140,43 @@ def test_lazy_application_materializes_to_what_apply_graft_builds(seed):
     eager = build(client.apply_graft, lambda g: g)
     lazy = build(client.lazy_apply, _LazyHolder)._lazy_node.materialize()
     assert lazy == eager
+
+
+def _keys(graft):
+    out = set()
+    for key, expr in graft.items():
+        out.add(key)
+        if isinstance(expr, dict):
+            out |= _keys(expr)
+    return out
+
+
+def test_fresh_keys_renames_top_level_keys_and_keeps_the_content_hash():
+    import operator
+
+    from gpucompute.graft import content_hash, interpret
+
+    # outer "1" is shadowed inside the function, which also closes over outer "5"
+    graft = {"1": 2, "5": 100,
+             "2": {"parameters": ["x"], "1": 10, "3": ["add", "x", "1"], "4": ["add", "3", "5"], "returns": "4"},
+             "6": ["2", "1"], "7": [["quoted", "1"]], "returns": "6"}
+    fresh = client.fresh_keys(json.loads(json.dumps(graft)))
+    builtins = {"add": operator.add}
+    assert interpret(graft, builtins) == interpret(fresh, builtins) == 2 + 10 + 100
+    assert content_hash(fresh) == content_hash(graft)
+    top = set(fresh) - {"returns"}
+    assert not top & (set(graft) - {"returns"})  # every top-level key renamed...
+    inner = fresh[fresh[fresh["returns"]][0]]
+    assert inner["1"] == 10 and inner["3"] == ["add", "x", "1"]  # ...the shadowing key kept inside
+    assert fresh[[k for k in top if fresh[k] == [["quoted", "1"]]][0]] == [["quoted", "1"]]  # quoted JSON untouched
+    assert not top & (_keys(graft) - {"returns"})  # new names never equal a key used anywhere
+
+
+def test_fresh_keys_never_reuses_a_nested_key_as_a_new_name():
+    with client.consistent_guid(50):
+        nested = {"parameters": ["x"], "50": 1, "51": ["add", "x", "9"], "returns": "51"}
+        graft = {"9": 5, "8": nested, "7": ["8", "9"], "returns": "7"}
+        fresh = client.fresh_keys(graft)
+    inner = fresh[fresh[fresh["returns"]][0]]
+    outer_nine = inner["51"][2]
+    assert outer_nine not in inner and fresh[outer_nine] == 5
