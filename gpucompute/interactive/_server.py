@@ -52,15 +52,6 @@ def inspect(layer_ids: Sequence[str], lon: float, lat: float, zoom: float) -> li
 
 def autoscale(layer_id: str, geoctx: Any) -> list[list[float]]:
     """Per-band 2nd/98th percentiles ``[[lo, hi], ...]`` of a layer computed once over ``geoctx``."""
-    import numpy as np
+    from gpucompute.server.autoscale import view_scales
 
-    from gpucompute.server.autoscale import band_percentiles
-    from gpucompute.server.tiles import compute_layer, default_scales
-
-    array, bandinfo = compute_layer(registry().get(layer_id), geoctx)
-    if array is None:
-        return []
-    array = np.ma.asarray(array)
-    if array.ndim == 2:
-        array = array[None]
-    return band_percentiles(array, default_scales(bandinfo, array.shape[0], array.dtype))
+    return view_scales(registry().get(layer_id), geoctx)

@@ -6,12 +6,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gpucompute.errors import CatalogValueError
+from gpucompute.errors import CatalogValueError, ProxyTypeError
+from gpucompute.server.layers import REDUCTIONS
 
 __all__ = ["REDUCTIONS", "VizOption", "check_colormap", "check_scales", "check_viz_options"]
 
-#: How an ImageCollection is flattened into one image for display.
-REDUCTIONS = ("mosaic", "min", "max", "mean", "median", "sum", "std", "count")
 _FIELDS = {"id", "bands", "checkerboard", "colormap", "reduction", "scales", "description"}
 
 
@@ -52,26 +51,13 @@ def check_scales(scales: Any) -> list | None:
 
 
 def check_colormap(name: Any) -> str | None:
-    """``name`` if it names a matplotlib colormap (checked against matplotlib, or rio-tiler's copy)."""
-    if name is None:
-        return None
-    if not isinstance(name, str) or not name:
-        raise CatalogValueError(f"colormap must be a matplotlib colormap name such as 'viridis', got {name!r}")
-    try:
-        import matplotlib
-    except ImportError:
-        from rio_tiler.colormap import cmap
+    """``name`` if it is None or a matplotlib colormap name (the tile server's rule), else CatalogValueError."""
+    from gpucompute.server.render import check_colormap as server_check
 
-        known = set(cmap.list())
-        ok = name.lower() in known
-    else:
-        known = set(matplotlib.colormaps)
-        ok = name in known
-    if not ok:
-        close = sorted(k for k in known if k.lower().startswith(name.lower()[:3]))[:5]
-        raise CatalogValueError(f"unknown colormap {name!r}; use a matplotlib colormap name such as 'viridis', "
-                                f"'magma' or 'greys'" + (f" (similar: {close})" if close else ""))
-    return name
+    try:
+        return server_check(name)
+    except ProxyTypeError as exc:
+        raise CatalogValueError(str(exc)) from None
 
 
 class VizOption:
