@@ -202,6 +202,20 @@ class Proxytype:
 
         return inspect(self, geoctx, format=format, file=file, cache=cache, timeout=timeout, **arguments)
 
+    def publish(self, id: str, version: str, title: str = "", description: str = "", labels: Any = None,  # noqa: A002
+                tags: Any = None, docstring: str = "", version_labels: Any = None, viz_options: Any = None) -> Any:
+        """Publish this proxy as ``version`` of workflow ``id`` in the catalog; see :func:`gpucompute.publish`.
+
+        Returns
+        -------
+        Workflow
+            The workflow, with this version added.
+        """
+        from gpucompute.models import publish_proxy
+
+        return publish_proxy(self, id, version, title=title, description=description, labels=labels, tags=tags,
+                             docstring=docstring, version_labels=version_labels, viz_options=viz_options)
+
 
 def own_or_cast(cls: type[P], value: Any) -> P | None:
     """``value`` as a ``cls`` when it already is one, or is an ``Any`` proxy (re-typed, same graft).

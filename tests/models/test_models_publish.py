@@ -67,6 +67,16 @@ def test_image_and_collection_round_trip(pub):
         _assert_same(got.compute(pub.geoctx).ndarray, obj.compute(pub.geoctx).ndarray)
 
 
+def test_proxy_publish_method(pub):
+    obj = wf.ImageCollection.from_id(pub.product_id).max(axis="images")
+    workflow = obj.publish("me:max", "1.2.3", title="Max", docstring="per-pixel maximum")
+    assert isinstance(workflow, Workflow) and workflow.title == "Max" and workflow.version_names == ["1.2.3"]
+    assert VersionedGraft.get("me:max", "1.2.3").docstring == "per-pixel maximum"
+    _assert_same(use("me:max", "1.2.3").compute(pub.geoctx).ndarray, obj.compute(pub.geoctx).ndarray)
+    with pytest.raises(ConflictError):
+        obj.publish("me:max", "1.2.3")
+
+
 def test_parameters_become_a_function(pub):
     scale = wf.parameter("scale", wf.Float)
     img = wf.Image.from_id(pub.image_ids[2])

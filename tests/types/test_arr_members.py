@@ -14,7 +14,7 @@ from gpucompute.types.dtype import DType
 from gpucompute.types.masked_array import MaskedArray
 from gpucompute.types.scalar import Scalar
 
-COMMON = {"compute", "inspect", "graft", "params"}
+COMMON = {"compute", "inspect", "publish", "graft", "params"}  # publish: on every proxy, as in the original
 
 # §1.4 BaseArray table
 BASE = {"dtype", "ndim", "shape", "size", "literal_value", "astype", "flatten", "reshape", "to_imagery",

@@ -14,7 +14,7 @@ from gpucompute.types.datetimes import Datetime, Timedelta
 from gpucompute.types.function import Function
 from gpucompute.types.primitives import Bool, Float, Int, NoneType, Number, Str
 
-COMMON = {"compute", "inspect", "graft", "params"}
+COMMON = {"compute", "inspect", "publish", "graft", "params"}  # publish: on every proxy, as in the original
 
 # §2.2: "Str: 33 methods, each wf.Str.<name>" -- the list as the reference gives it.
 STR_33 = ["capitalize", "center", "count", "endswith", "expandtabs", "find", "format", "isalnum", "isalpha", "isdigit", "islower", "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition", "replace", "rfind", "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill"]

@@ -26,7 +26,7 @@ from gpucompute.types.geometry import Geometry, GeometryCollection
 from gpucompute.types.kernel import Kernel
 from gpucompute.types.primitives import Str
 
-COMMON = {"compute", "inspect", "graft", "params"}
+COMMON = {"compute", "inspect", "publish", "graft", "params"}  # publish: on every proxy, as in the original
 COLLECTION = {"map", "filter", "reduce", "sorted", "length", "contains"}
 
 # (methods, fields) per seed class
