@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from gpucompute.errors import ConfigError, RasterArgumentError
+from gpucompute.errors import ConfigError, DestinationError, RasterArgumentError
 
 __all__ = ["FORMATS", "encode_result", "parse_format", "png_bytes", "to_jsonable", "write_result"]
 
@@ -106,7 +106,14 @@ def write_result(value: Any, format: str | Mapping[str, Any] = "python", file: A
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | Callable[[BinaryIO], None]) -> str:
-    """Write ``data`` (bytes, or a callable given the open file) to ``path`` via a temporary file and rename."""
+    """Write ``data`` (bytes, or a callable given the open file) to ``path`` via a temporary file and rename.
+
+    Raises
+    ------
+    DestinationError
+        When the file cannot be written (no such folder, no permission, disk
+        full...); nothing is left at ``path`` or beside it.
+    """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.part")
@@ -119,6 +126,11 @@ def atomic_write(path: str | os.PathLike, data: bytes | Callable[[BinaryIO], Non
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        if isinstance(exc, DestinationError):
+            raise
+        raise DestinationError(f"could not write the result to {path!r} ({exc}); check that the folder exists, "
+                               "is writable and has free space, or choose another path") from exc
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -40,7 +41,6 @@ import numpy as np
 
 from gpucompute.errors import (
     ConfigError,
-    DestinationError,
     GeoContextError,
     JobCancelled,
     ParameterError,
@@ -333,26 +333,12 @@ def compute_tiled(obj: Any, geoctx: Any, *, arguments: Mapping[str, Any] | None 
             return _deliver(result, format, file)
         if path is None:  # a file object: copy the finished COG into it
             with open(result, "rb") as f:
-                _copy(f, file)
+                shutil.copyfileobj(f, file, 1 << 20)
             return file
         return result
 
 
-def _copy(source: Any, file: Any) -> None:
-    while chunk := source.read(1 << 20):
-        file.write(chunk)
-
-
 def _deliver(result: Any, format: Any, file: Any) -> Any:
-    from gpucompute.execution.formats import parse_format, write_result
+    from gpucompute.execution.formats import write_result
 
-    name, _ = parse_format(format)
-    if name == "python" and file is None:
-        return result
-    try:
-        return write_result(result, format, file=file)
-    except OSError as exc:
-        if isinstance(exc, DestinationError):
-            raise
-        raise DestinationError(f"could not write the result to {file!r} ({exc}); check that the folder is "
-                               "writable and has free space, or choose another path") from exc
+    return write_result(result, format, file=file)  # the value itself for "python" without a file

@@ -15,7 +15,7 @@ import pytest
 import rasterio
 from affine import Affine
 
-from gpucompute.errors import ConfigError, RasterArgumentError
+from gpucompute.errors import ConfigError, DestinationError, RasterArgumentError
 from gpucompute.execution import formats
 from gpucompute.execution.formats import encode_result, write_result
 from gpucompute.execution.results import ImageCollectionResult, ImageResult
@@ -156,4 +156,15 @@ def test_atomic_write(rng, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         write_result([3], "npy", file=tmp_path / "new.npy")
     assert json.loads(target.read_text()) == [1, 2] and sorted(os.listdir(tmp_path)) == ["out.json"]
+    with pytest.raises(DestinationError, match="disk full"):  # a write error names the path and what to do
+        write_result([3], "json", file=target)
+
+
+def test_unwritable_destination_is_a_destination_error(tmp_path):
+    with pytest.raises(DestinationError, match="no-such-folder"):
+        write_result([1], "json", file=tmp_path / "no-such-folder" / "out.json")
+    assert os.listdir(tmp_path) == []
+
+
+def test_formats_table():
     assert formats.FORMATS.keys() == {"python", "geotiff", "png", "json", "npy"}
