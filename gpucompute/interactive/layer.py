@@ -127,6 +127,11 @@ class ParameterSet:
         self._layer._apply(parameters={**self._layer._current("parameters"), name: value})
 
 
+def _option(name: str, doc: str) -> property:
+    """A layer property read from its state; assigning it updates the layer (and its tile URL)."""
+    return property(lambda self: self._state[name], lambda self, value: self._apply(**{name: value}), doc=doc)
+
+
 class WorkflowsLayer(ipyleaflet().TileLayer):
     """A map layer rendering ``imagery`` on the fly with the local tile server.
 
@@ -228,32 +233,9 @@ class WorkflowsLayer(ipyleaflet().TileLayer):
     def scales(self, value: Any) -> None:
         self.set_scales(value)
 
-    @property
-    def colormap(self) -> str | None:
-        """The colormap name, or None."""
-        return self._state["colormap"]
-
-    @colormap.setter
-    def colormap(self, value: str | None) -> None:
-        self._apply(colormap=value)
-
-    @property
-    def checkerboard(self) -> bool:
-        """Whether masked pixels show a checkerboard."""
-        return self._state["checkerboard"]
-
-    @checkerboard.setter
-    def checkerboard(self, value: bool) -> None:
-        self._apply(checkerboard=value)
-
-    @property
-    def reduction(self) -> str:
-        """How an ImageCollection is reduced to an image."""
-        return self._state["reduction"]
-
-    @reduction.setter
-    def reduction(self, value: str) -> None:
-        self._apply(reduction=value)
+    colormap = _option("colormap", "The colormap name, or None.")
+    checkerboard = _option("checkerboard", "Whether masked pixels show a checkerboard.")
+    reduction = _option("reduction", "How an ImageCollection is reduced to an image.")
 
     @property
     def parameters(self) -> ParameterSet:
