@@ -9,12 +9,13 @@ dtype and building the per-count position tables the quantile kernels read.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 import numpy as np
 
 from gpucompute.array._dispatch import is_masked, resolve_backend
+from gpucompute.array._reduction_core import lower_fill as low_sentinel  # sorts before every valid value
+from gpucompute.array._reduction_core import upper_fill as high_sentinel  # sorts after every valid value
 from gpucompute.errors import ArrayDTypeError, ArrayShapeError, ArrayValueError, DataDependentShapeError
 
 __all__ = [
@@ -147,23 +148,3 @@ def quantile_tables(length: int, qs: tuple[float, ...] | None,
         lo = np.clip(floor, 0, last).astype(np.int64)
         hi = np.minimum(lo + 1, last)
     return lo.astype(np.int32), hi.astype(np.int32), gamma.astype(dtype)
-
-
-def high_sentinel(dtype: np.dtype) -> Any:
-    """A value that sorts after every valid value of *dtype* (``+inf`` or the integer maximum)."""
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return math.inf
-    if dtype.kind == "b":
-        return True
-    return int(np.iinfo(dtype).max)
-
-
-def low_sentinel(dtype: np.dtype) -> Any:
-    """A value that sorts before every valid value of *dtype* (``-inf`` or the integer minimum)."""
-    dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return -math.inf
-    if dtype.kind == "b":
-        return False
-    return int(np.iinfo(dtype).min)

@@ -48,10 +48,11 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from gpucompute.backends import Backend
-from gpucompute.errors import ArrayDTypeError, ArrayShapeError, ArrayValueError, RoutineNotSupportedError
+from gpucompute.errors import ArrayDTypeError, ArrayShapeError, RoutineNotSupportedError
 
 from ._dispatch import check_broadcast, is_masked, qualname, resolve_backend
 from ._masked_array import MaskedArray
+from ._reduction_core import invalid_value  # noqa: F401  (re-exported for the routine modules)
 from ._ufuncs import as_operand
 
 __all__ = [
@@ -102,16 +103,13 @@ def split_masked(value: Any, backend: Backend) -> tuple[Any, Any]:
     """
     data = as_array(value, backend)
     mask = combined_mask((value,), backend, tuple(data.shape))
-    return data, backend.asarray(np.zeros(data.shape, dtype=bool)) if mask is None else mask
+    return data, backend.xp.zeros(data.shape, dtype=bool) if mask is None else mask
 
 def wrap(result: Any, mask: Any, backend: Backend) -> Any:
     """*result* as a MaskedArray with *mask*, or unchanged when *mask* is ``None``."""
     return result if mask is None else MaskedArray._new(result, mask, backend)
 
 
-def invalid_value(routine: str, message: str) -> ArrayValueError:
-    """The error for an argument value NumPy rejects with ``ValueError`` (as the reductions do)."""
-    return ArrayValueError(f"{qualname(routine)}: {message}")
 
 
 _PROGRAMS: dict[tuple[str, Callable[..., Any]], Callable[..., Any]] = {}

@@ -15,6 +15,7 @@ import numpy as np
 from gpucompute.errors import ArrayShapeError
 
 from ._dispatch import is_masked, qualname, resolve_backend
+from ._elementwise import has_mask
 from ._masked_array import MaskedArray
 from ._reduction_core import Reduction, float_result_dtype, make_doc, prepare
 
@@ -143,10 +144,6 @@ def _weights_for(r: Reduction, weights: Any, axis: Any) -> tuple[Any, Any]:
     return xp.reshape(weights, full), None if wmask is None else xp.reshape(wmask, full)
 
 
-def _is_any_masked(value: Any) -> bool:
-    return is_masked(value) or isinstance(value, np.ma.MaskedArray)
-
-
 def average(a: Any, axis: int | Sequence[int] | None = None, weights: Any = None,
             returned: bool = False, *, keepdims: bool = False) -> Any:
     """Weighted average over the given axes.
@@ -183,7 +180,7 @@ def average(a: Any, axis: int | Sequence[int] | None = None, weights: Any = None
         If the weights' shape fits neither the data nor the reduced axes.
     """
     backend = resolve_backend("average", a, weights)
-    if not any(_is_any_masked(v) for v in (a, weights)):
+    if not any(has_mask(v) for v in (a, weights)):
         r = prepare("average", a if backend.is_native(a) else backend.asarray(a), axis, keepdims)
         xp = r.xp
         if weights is not None and not backend.is_native(weights):

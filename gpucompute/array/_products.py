@@ -25,17 +25,10 @@ from gpucompute.backends import Backend
 from gpucompute.errors import ArrayShapeError, AxisError, RoutineNotSupportedError
 
 from ._dispatch import qualname, resolve_backend
-from ._elementwise import as_array, combined_mask, has_mask, reject_masked, run_compiled
+from ._elementwise import as_array, has_mask, reject_masked, run_compiled, split_masked
 from ._masked_array import MaskedArray
 
 __all__ = ["dot", "vdot", "outer", "tensordot", "einsum"]
-
-
-def _data_and_mask(value: Any, backend: Backend) -> tuple[Any, Any]:
-    """(data, full mask) on *backend*; all-False for plain input so both share one program."""
-    data = as_array(value, backend)
-    mask = combined_mask((value,), backend, tuple(data.shape))
-    return data, backend.asarray(np.zeros(data.shape, dtype=bool)) if mask is None else mask
 
 
 def _masked_product_core(backend: Backend, x: Any, x_mask: Any, y: Any, y_mask: Any, *, op: str) -> tuple[Any, Any]:
@@ -83,7 +76,7 @@ def dot(a: Any, b: Any) -> Any:
         x, y = as_array(a, backend), as_array(b, backend)
         _dot_shape_check("dot", tuple(x.shape), tuple(y.shape))
         return xp.dot(x, y)
-    (x, x_mask), (y, y_mask) = _data_and_mask(a, backend), _data_and_mask(b, backend)
+    (x, x_mask), (y, y_mask) = split_masked(a, backend), split_masked(b, backend)
     _dot_shape_check("dot", tuple(x.shape), tuple(y.shape))
     return MaskedArray._new(*run_compiled(backend, _masked_product_core, x, x_mask, y, y_mask, op="dot"), backend)
 
@@ -118,7 +111,7 @@ def outer(a: Any, b: Any) -> Any:
     xp = backend.xp
     if not (has_mask(a) or has_mask(b)):
         return xp.outer(as_array(a, backend), as_array(b, backend))
-    (x, x_mask), (y, y_mask) = _data_and_mask(a, backend), _data_and_mask(b, backend)
+    (x, x_mask), (y, y_mask) = split_masked(a, backend), split_masked(b, backend)
     return MaskedArray._new(*run_compiled(backend, _masked_product_core, x, x_mask, y, y_mask, op="outer"), backend)
 
 
