@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -230,12 +230,10 @@ def _band_names(bands: Any) -> list[str]:
 
 
 def _product_bands(image: Any, cache: dict) -> dict[str, Any]:
+    """The bands of *image*'s product by name, queried once per product into *cache*."""
     pid = image.product_id
     if pid not in cache:
-        from gpucompute.catalog.band import Band
-        from gpucompute.catalog.properties import properties as p
-
-        cache[pid] = {b.name: b for b in Band.search(client=image._client).filter(p.product_id == pid)}
+        cache[pid] = declared_bands(image)
     return cache[pid]
 
 
@@ -289,20 +287,21 @@ def _unmask_nodata(data: np.ndarray, mask: np.ndarray, ref: Any, grid: Any) -> N
 
 
 def _read(images: Sequence[Any], names: list[str], grid: Any, dtype: np.dtype, resampler: str,
-          progress: bool | None, mask_nodata: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Read *names* of every image onto *grid*: ``(images, bands, rows, cols)`` data and mask."""
+          progress: bool | None, mask_nodata: bool, bands: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Read *names* of every image onto *grid*: ``(images, bands, rows, cols)`` data and mask.
+
+    *bands* holds each product's bands by name (the request's; queried here for a product it lacks).
+    With a progress bar the reads go in batches of :data:`_READ_BATCH` files, its steps; without one,
+    all files of a band layout in one reader call, so the reader's threads are never left waiting.
+    """
     from tqdm.auto import tqdm
 
     from gpucompute.raster import ImageRef
 
     tasks: dict[int, list] = {}
-    by_product: dict[str, dict[str, Any]] = {}  # one band query per product, not per image
     for i, image in enumerate(images):
-        declared = by_product.get(image.product_id)
-        if declared is None:
-            declared = by_product[image.product_id] = declared_bands(image)
         offset = 0
-        for rec in resolve_band_files(image, names, declared):
+        for rec in resolve_band_files(image, names, _product_bands(image, bands)):
             ref = ImageRef(*rec)
             tasks.setdefault(len(ref.band_indexes), []).append((i, offset, ref))
             offset += len(ref.band_indexes)
@@ -313,8 +312,9 @@ def _read(images: Sequence[Any], names: list[str], grid: Any, dtype: np.dtype, r
     total = sum(len(t) for t in tasks.values())
     with tqdm(total=total, disable=None if progress is None else not progress, unit="file", leave=False) as bar:
         for group in tasks.values():
-            for start in range(0, len(group), _READ_BATCH):
-                batch = group[start:start + _READ_BATCH]
+            step = len(group) if bar.disable else _READ_BATCH
+            for start in range(0, len(group), step):
+                batch = group[start:start + step]
                 stack = reader.read([ref for _, _, ref in batch], grid, resampler=resampler, dtype=dtype)
                 for k, (i, off, ref) in enumerate(batch):
                     sl = slice(off, off + len(ref.band_indexes))
@@ -328,16 +328,18 @@ def _read(images: Sequence[Any], names: list[str], grid: Any, dtype: np.dtype, r
 @dataclass
 class RasterRequest:
     """Everything fixed before pixels are read: band names (and those read, alpha included), the
-    alpha band, per-image band views, scales, output data type, grid and the bands' shared nodata."""
+    alpha band, band views and bands by product id, scales, output data type, grid and the bands' shared
+    nodata."""
 
     names: list[str]
     read_names: list[str]
     alpha: str | None
-    views: list[list]
+    views: dict[str, list]
     scales: list | None
     data_type: str
     grid: Any
     nodata: float | None = None
+    bands: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def prepare_request(images: Sequence[Any], bands: Any, grid: Any, processing_level: str | None, scaling: Any,
@@ -360,17 +362,16 @@ def prepare_request(images: Sequence[Any], bands: Any, grid: Any, processing_lev
                                     f"{sorted(declared)}")
     alpha = _alpha_name(images, mask_alpha, cache)
     read_names = names + ([alpha] if alpha and alpha not in names else [])
-    views = [_scaling.band_views([_product_bands(i, cache)[n] for n in names], processing_level) for i in images]
+    views = {pid: _scaling.band_views([declared[n] for n in names], processing_level) for pid, declared in cache.items()}
     first = [_product_bands(images[0], cache)[n] for n in names]
     scales, out_type = _scaling.scaling_parameters(first, processing_level, scaling, data_type)
     nodatas = {b.nodata for b in first}
     nodata = nodatas.pop() if len(nodatas) == 1 and scales is None and processing_level is None else None
-    return RasterRequest(names, read_names, alpha, views, scales, out_type, grid, nodata)
+    return RasterRequest(names, read_names, alpha, views, scales, out_type, grid, nodata, cache)
 
 
-def _read_dtype(images: Sequence[Any], names: list[str]) -> np.dtype:
-    cache: dict = {}
-    types = {_product_bands(i, cache)[n].data_type for i in images for n in names}
+def _read_dtype(images: Sequence[Any], names: list[str], bands: dict) -> np.dtype:
+    types = {_product_bands(i, bands)[n].data_type for i in images for n in names}
     return np.result_type(*(_scaling.numpy_dtype(t) for t in types))
 
 
@@ -390,11 +391,12 @@ def _finish_masks(req: RasterRequest, data: np.ndarray, mask: np.ndarray) -> tup
 def raster_images(images: Sequence[Any], req: RasterRequest, *, resampler: str, progress: bool | None,
                   mask_nodata: bool, composite: bool) -> tuple[np.ndarray, np.ndarray]:
     """Read, mask and process *images*; scale per image, or composite first (last valid wins) and scale."""
-    dtype = _read_dtype(images, req.read_names)
-    data, mask = _read(images, req.read_names, req.grid, dtype, resampler, progress, mask_nodata)
+    dtype = _read_dtype(images, req.read_names, req.bands)
+    data, mask = _read(images, req.read_names, req.grid, dtype, resampler, progress, mask_nodata, req.bands)
     data, mask = _finish_masks(req, data, mask)
-    if any(v.gain is not None for views in req.views for v in views):
-        data = np.stack([_scaling.apply_processing(d, v) for d, v in zip(data, req.views)])
+    views = [req.views[image.product_id] for image in images]  # the views of these images' own products
+    if any(v.gain is not None for image_views in views for v in image_views):
+        data = np.stack([_scaling.apply_processing(d, v) for d, v in zip(data, views)])
     if composite:
         from gpucompute.raster import RasterStack
 

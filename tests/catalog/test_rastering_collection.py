@@ -162,3 +162,24 @@ def test_empty_collection_and_scaling_parameters(overlapping):
     images = product.images().collect()
     assert images.scaling_parameters("b", scaling="display") == ([(0, 200, 0, 255)], "Byte")
     assert images.scaling_parameters("b") == (None, "UInt16")
+
+
+def test_stack_flatten_scales_each_group_with_its_own_products_levels(catalog, write_tif, rng):
+    """Groups of a flattened stack get the processing level of their own product, not of the first images."""
+    transform = Affine(10.0, 0.0, 400000.0, 0.0, -10.0, 3000000.0)
+    images, raw = [], {}
+    for pid, gain in (("gain-a", 0.5), ("gain-b", 3.0)):
+        product = Product(id=pid, name=pid)
+        product.save()
+        SpectralBand(name="b", product=product, data_type="UInt16", band_index=0, nodata=0, data_range=(0, 1000),
+                     processing_levels={"toa": {"data_type": "Float32", "gain": gain, "offset": 0.0}}).save()
+        data = rng.integers(1, 1000, (1, 20, 20)).astype("uint16")
+        image = Image(product=product, name="only", acquired="2021-01-15")
+        assert image.upload(write_tif(f"{pid}.tif", data, crs=UTM, transform=transform, nodata=0)).status == "success"
+        images.append(Image.get(image.id))
+        raw[image.product_id] = (data, gain)
+    collection = ImageCollection(images)
+    got = collection.stack("b", geocontext=images[0].geocontext, processing_level="toa", flatten="product_id")
+    for k, image in enumerate(images):
+        data, gain = raw[image.product_id]
+        np.testing.assert_allclose(got[k].filled(np.nan), data * gain, rtol=1e-6)
