@@ -69,7 +69,7 @@ def band_string(bands: Any, where: str) -> str:
 
 def check_axis(axis: Any, allowed: tuple[str, ...], where: str) -> str:
     """``axis`` if it is one of ``allowed``; a missing or other axis is a :class:`ProxyTypeError`."""
-    if axis is _NO_AXIS:
+    if axis is NO_AXIS:
         raise ProxyTypeError(f"{where} needs an axis (Dynamic Compute has no default); pass axis= one of "
                              f"{', '.join(repr(a) for a in allowed)}")
     if not isinstance(axis, str) or axis not in allowed:
@@ -83,8 +83,7 @@ class _NoAxis:
 
 
 #: Default of the ``axis`` argument of the reductions: stands for "not given".
-_NO_AXIS: Any = _NoAxis()
-NO_AXIS = _NO_AXIS
+NO_AXIS: Any = _NoAxis()
 
 
 def normalize_date(value: Any) -> Any:

@@ -250,7 +250,7 @@ def dot(a: Any, b: Any) -> Any:
         pixels = px.apply("dc.dot", a.pixels, b.pixels, shape=out_shape if stack else shape[1:],
                           subscripts=subscripts)
         if not stack:
-            pixels = px.apply("dc.expand", pixels, shape=out_shape)
+            pixels = px.apply("imagery.expand", pixels, shape=out_shape)
         return ImageValue(pixels, props, {n: _entry(n) for n in names}, a.geocontext)
     weights = np.asarray(json.loads(b), dtype=np.float32)
     n = shape[0]
@@ -267,14 +267,9 @@ def dot(a: Any, b: Any) -> Any:
         return CollectionValue(pixels, [dict(props) for _ in range(k)], dict(a.bandinfo), a.geocontext)
     if weights.ndim == 1:
         pixels = px.apply("dc.dot", a.pixels, weights, shape=shape[1:], subscripts="byx,b->yx")
-        return ImageValue(px.apply("dc.expand", pixels, shape=(1,) + shape[1:]), props, {"dot": _entry("dot")},
+        return ImageValue(px.apply("imagery.expand", pixels, shape=(1,) + shape[1:]), props, {"dot": _entry("dot")},
                           a.geocontext)
     k = weights.shape[1]
     pixels = px.apply("dc.dot", a.pixels, weights, shape=(k,) + shape[1:], subscripts="byx,bk->kyx")
     names = [f"dot_{i}" for i in range(k)]
     return ImageValue(pixels, props, {n_: _entry(n_) for n_ in names}, a.geocontext)
-
-
-@px.pixel_op("dc.expand")
-def _expand(x: Any) -> Any:
-    return x.reshape((1,) + tuple(x.shape))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 from typing import Any
@@ -41,15 +42,7 @@ def _functional(name: str) -> Any:
     return function
 
 
-sqrt = _functional("sqrt")
-cos = _functional("cos")
-sin = _functional("sin")
-tan = _functional("tan")
-arccos = _functional("arccos")
-arcsin = _functional("arcsin")
-arctan = _functional("arctan")
-log = _functional("log")
-log10 = _functional("log10")
+sqrt, cos, sin, tan, arccos, arcsin, arctan, log, log10 = (_functional(name) for name in FUNCTIONAL)
 
 
 def resolution_x() -> Float:
@@ -113,14 +106,8 @@ def dot(a: Any, b: Any) -> Any:
                                  f"{weights.shape}")
         literal = weights.tolist()
         result = mosaic if weights.ndim == 1 else type(a)
-        return result._from_apply("dc.dot", a, _json_array(literal))
+        return result._from_apply("dc.dot", a, json.dumps(literal))
     raise ProxyTypeError(f"dc.dot: cannot take the dot product of {type_name(a)} and {type_name(b)}")
-
-
-def _json_array(values: list) -> str:
-    import json
-
-    return json.dumps(values)
 
 
 def as_compute_map(value: Any) -> Any:

@@ -19,11 +19,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gpucompute.graft.registry import BUILTINS
+from gpucompute.graft.syntax import REDUCE_INITIAL_DEFAULT
 
 __all__ = ["scalar", "hashable", "truth", "OPERATOR_HOOKS", "BINARY_OPERATORS", "UNARY_OPERATORS",
            "FIRST_ARGUMENT_HOOKS", "extend_builtin"]
 
-_MISSING = object()
+#: The default of optional builtin arguments that were not given.
+MISSING = object()
 
 
 def scalar(value: Any) -> Any:
@@ -138,10 +140,10 @@ def _index(value: Any) -> Any:
 
 
 @BUILTINS.register("wf.get")
-def get(obj: Any, key: Any, default: Any = _MISSING) -> Any:
+def get(obj: Any, key: Any, default: Any = MISSING) -> Any:
     """``obj[key]``; for a mapping with ``default``, ``obj.get(key, default)``."""
     key = _index(key)
-    if default is not _MISSING and isinstance(obj, Mapping):
+    if default is not MISSING and isinstance(obj, Mapping):
         return obj.get(key, default)
     return obj[key]
 
@@ -235,10 +237,15 @@ def filter_(seq: Any, fn: Callable[[Any], Any]) -> Any:
     return tuple(kept) if isinstance(seq, tuple) else kept
 
 
+def no_initial(initial: Any) -> bool:
+    """Whether a ``reduce`` call was given no ``initial`` (missing, or the clients' placeholder literal)."""
+    return initial is MISSING or (isinstance(initial, str) and initial == REDUCE_INITIAL_DEFAULT)
+
+
 @BUILTINS.register("wf.reduce")
-def reduce_(seq: Any, fn: Callable[[Any, Any], Any], initial: Any = _MISSING) -> Any:
+def reduce_(seq: Any, fn: Callable[[Any, Any], Any], initial: Any = MISSING) -> Any:
     """``functools.reduce(fn, seq[, initial])``."""
-    if initial is _MISSING or (isinstance(initial, str) and initial == "__NO_INITIAL_REDUCE_VALUE__"):
+    if no_initial(initial):
         return functools.reduce(fn, seq)
     return functools.reduce(fn, seq, initial)
 

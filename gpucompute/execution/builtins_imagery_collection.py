@@ -26,7 +26,7 @@ import numpy as np
 from gpucompute.errors import ComputeError
 from gpucompute.execution import builtins_core
 from gpucompute.execution import pixels as px
-from gpucompute.execution.builtins_core import scalar, truth
+from gpucompute.execution.builtins_core import MISSING, no_initial, scalar, truth
 from gpucompute.execution.builtins_imagery import stack_images
 from gpucompute.execution.imagery import (
     CollectionValue,
@@ -39,8 +39,6 @@ from gpucompute.execution.imagery import (
 )
 
 __all__ = ["as_bool", "concat_imagery", "image_at", "images", "select"]
-
-_MISSING = object()
 
 
 # -- pixel operations -------------------------------------------------------------------------------
@@ -161,8 +159,8 @@ def _filter(coll: CollectionValue, fn: Callable) -> CollectionValue:
     return select(coll, [i for i, v in enumerate(verdicts) if as_bool(v)])
 
 
-def _reduce(coll: CollectionValue, fn: Callable, initial: Any = _MISSING) -> Any:
-    if initial is _MISSING or (isinstance(initial, str) and initial == "__NO_INITIAL_REDUCE_VALUE__"):
+def _reduce(coll: CollectionValue, fn: Callable, initial: Any = MISSING) -> Any:
+    if no_initial(initial):
         return functools.reduce(fn, images(coll)) if not coll.empty else empty_image(coll.geocontext)
     return functools.reduce(fn, images(coll), initial)
 
@@ -187,7 +185,7 @@ def _contains(coll: CollectionValue, item: Any) -> bool:
     return any(p == item.properties for p in coll.properties) and item.bandnames == coll.bandnames
 
 
-def _get(coll: CollectionValue, key: Any, default: Any = _MISSING) -> Any:
+def _get(coll: CollectionValue, key: Any, default: Any = MISSING) -> Any:
     key = key if isinstance(key, slice) else _count(key)
     n = len(coll)
     if isinstance(key, slice):

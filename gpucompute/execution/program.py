@@ -96,18 +96,19 @@ def _is_array(backend: Any, value: Any) -> bool:
 def _evaluate_compiled(backend: Any, graft: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
     from gpucompute.graft.hashing import content_hash
 
-    digest = content_hash({**graft, "parameters": sorted(values)} if values else graft)
-    if digest not in _eager_only and _plans_imagery(graft):
-        _eager_only.add(digest)  # imagery is planned on the host; its pixels compile on their own
-    if digest in _eager_only:
-        from gpucompute.execution.pixels import resolve
+    from gpucompute.execution.pixels import resolve
 
+    digest = content_hash({**graft, "parameters": sorted(values)} if values else graft)
+    if digest in _eager_only:
         return resolve(_interpret(graft, values))
     traced = tuple(sorted(name for name, v in values.items() if _is_array(backend, v)))
     static = tuple(sorted((name, _freeze(v)) for name, v in values.items() if name not in traced))
     key = (digest, traced)
     program = _programs.get(key)
-    if program is None:
+    if program is None:  # looked at once per graft: imagery is planned on the host, its pixels compile alone
+        if _plans_imagery(graft):
+            _eager_only.add(digest)
+            return resolve(_interpret(graft, values))
         program = _compile(backend, graft)
         _programs[key] = program
     try:

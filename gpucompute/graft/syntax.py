@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "REDUCE_INITIAL_DEFAULT",
     "PRIMITIVE_TYPES",
     "RESERVED_WORDS",
     "is_application",
@@ -31,6 +32,8 @@ __all__ = [
 
 #: Entries of a graft body that are not keys.
 RESERVED_WORDS = frozenset({"returns", "parameters"})
+#: The literal the clients send as ``reduce``'s ``initial`` when none was given (part of the wire format).
+REDUCE_INITIAL_DEFAULT = "__NO_INITIAL_REDUCE_VALUE__"
 
 #: The Python types a literal expression may have.
 PRIMITIVE_TYPES = (str, int, float, bool, type(None))

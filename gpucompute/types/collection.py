@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from gpucompute.errors import ProxyTypeError
+from gpucompute.graft.syntax import REDUCE_INITIAL_DEFAULT  # stands for "no initial value" in reduce
 from gpucompute.types.core import Proxytype, promote, type_name
 from gpucompute.types.primitives import Bool, Int
 
 __all__ = ["CollectionMixin", "REDUCE_INITIAL_DEFAULT"]
 
-#: Stands for "no initial value" in ``reduce``; the graft then has no ``initial`` argument.
-REDUCE_INITIAL_DEFAULT = "__NO_INITIAL_REDUCE_VALUE__"
 
 
 class CollectionMixin:

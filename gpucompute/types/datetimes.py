@@ -24,7 +24,7 @@ from gpucompute.types._ops import (
     init_from,
     reject_other_operators,
 )
-from gpucompute.types.core import _short, type_name
+from gpucompute.types.core import _short, own_or_cast, type_name
 from gpucompute.types.primitives import Bool, Float, Int
 from gpucompute.types.string import Str
 from gpucompute.types.struct import Struct
@@ -34,12 +34,6 @@ __all__ = ["Datetime", "Timedelta"]
 _NUMBER = (Int, Float)
 _DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
 _TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
-
-
-def _from_any(cls: type, value: Any) -> Any:
-    from gpucompute.types.anytype import Any as AnyProxy
-
-    return value.cast(cls) if isinstance(value, AnyProxy) else None
 
 
 class Timedelta(Struct[{name: Int for name in _TIMEDELTA_FIELDS}]):
@@ -71,11 +65,9 @@ class Timedelta(Struct[{name: Int for name in _TIMEDELTA_FIELDS}]):
 
     @classmethod
     def _promote(cls, value: Any) -> Timedelta:
-        if isinstance(value, cls):
-            return value
-        cast = _from_any(cls, value)
-        if cast is not None:
-            return cast
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if isinstance(value, np.timedelta64):
             value = value.astype("timedelta64[us]").item()
         if isinstance(value, datetime.timedelta):
@@ -133,11 +125,9 @@ class Datetime(Struct[{name: Int for name in _DATETIME_FIELDS}]):
 
     @classmethod
     def _promote(cls, value: Any) -> Datetime:
-        if isinstance(value, cls):
-            return value
-        cast = _from_any(cls, value)
-        if cast is not None:
-            return cast
+        promoted = own_or_cast(cls, value)
+        if promoted is not None:
+            return promoted
         if isinstance(value, np.datetime64):
             value = value.astype("datetime64[us]").item()
         if isinstance(value, (datetime.datetime, datetime.date)):
