@@ -115,3 +115,17 @@ def make_stack(rng):
         return _random_stack(rng, shape, dtype, **options)
 
     return make
+
+
+@pytest.fixture
+def has_specialisation(backend):
+    """``check(kernel)``: skip the test where *kernel*'s specialised entry on this backend is the reference itself
+    (comparing a function with itself could not fail)."""
+    from gpucompute.kernels import _registry
+
+    def check(kernel):
+        fast = _registry.resolve(kernel, backend.name, "specialized", kernel)
+        if fast is _registry.load(_registry.REFERENCE[kernel]):
+            pytest.skip(f"the {backend.name} backend's specialised {kernel!r} kernel is the reference itself")
+
+    return check
