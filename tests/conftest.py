@@ -48,6 +48,17 @@ def rng(request):
     return np.random.default_rng(seed)
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty catalog home in ``tmp_path``, made the default for the test."""
+    from gpucompute.catalog import reset_catalog
+
+    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path / "home"))
+    reset_catalog()
+    yield tmp_path / "home"
+    reset_catalog()
+
+
 @pytest.fixture(scope="session")
 def _imagery_home(tmp_path_factory):
     """A catalog home holding the imagery test product, built once per session."""

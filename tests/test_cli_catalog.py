@@ -17,16 +17,6 @@ from gpucompute.cli import main
 RGB = Path(__file__).parents[1] / ".." / "shared" / "data" / "rasterio" / "RGB.byte.tif"
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    from gpucompute.catalog import reset_catalog
-
-    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path / "home"))
-    reset_catalog()
-    yield tmp_path / "home"
-    reset_catalog()
-
-
 def _tif(path, data, tags=None, descriptions=None, nodata=None):
     with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=data.shape[0],
                        dtype=data.dtype.name, crs="EPSG:32611", nodata=nodata,

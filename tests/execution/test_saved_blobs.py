@@ -12,16 +12,6 @@ from gpucompute.errors import ConflictError, GraftError, NotFoundError, ProxyTyp
 from gpucompute.execution import saved
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    from gpucompute.catalog import reset_catalog
-
-    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path / "home"))
-    reset_catalog()
-    yield tmp_path / "home"
-    reset_catalog()
-
-
 def _raw_blob(name, doc):
     from gpucompute.catalog.blob import Blob
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import gpucompute as wf
-from gpucompute.catalog import reset_catalog
 from gpucompute.errors import CatalogValueError, NotFoundError
 from gpucompute.models import VersionedGraft, VizOption, Workflow, publish, use
 from gpucompute.models._names import (
@@ -14,14 +13,6 @@ from gpucompute.models._names import (
     next_version,
     version_key,
 )
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path / "home"))
-    reset_catalog()
-    yield
-    reset_catalog()
 
 
 @pytest.mark.parametrize("good", ["me@example.com:ndvi", "me:a", "first.last+tag@x.org:my_flow-2.0", "0:0"])

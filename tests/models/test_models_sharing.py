@@ -11,14 +11,6 @@ from gpucompute.errors import CatalogValueError, NotFoundError, PermissionDenied
 from gpucompute.models import Workflow, publish, use
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("GPUCOMPUTE_HOME", str(tmp_path / "home"))
-    reset_catalog()
-    yield tmp_path / "home"
-    reset_catalog()
-
-
 def _as(monkeypatch, login):
     monkeypatch.setattr(get_catalog(), "user", login)
 
